@@ -40,12 +40,18 @@ DEFAULT_CORPUS = Path(".embedmotion") / "corpus"
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON to stdout.")]
 ModelOpt = Annotated[
     str | None,
-    typer.Option("--model", "-m", help="sentence-transformers name or path, or 'lexical'. "
-                 "Default: $EMBEDMOTION_MODEL or the packaged all-MiniLM-L6-v2."),
+    typer.Option(
+        "--model",
+        "-m",
+        help="sentence-transformers name or path, or 'lexical'. "
+        "Default: $EMBEDMOTION_MODEL or the packaged all-MiniLM-L6-v2.",
+    ),
 ]
 CorpusOpt = Annotated[
     Path | None,
-    typer.Option("--corpus", "-c", help=f"Corpus directory. Default: ${CORPUS_ENV} or ./{DEFAULT_CORPUS}."),
+    typer.Option(
+        "--corpus", "-c", help=f"Corpus directory. Default: ${CORPUS_ENV} or ./{DEFAULT_CORPUS}."
+    ),
 ]
 
 
@@ -102,8 +108,10 @@ def index(
     path: Annotated[Path, typer.Argument(help="Source tree (or file) to index.")],
     corpus: CorpusOpt = None,
     model: ModelOpt = None,
-    language: Annotated[list[str] | None, typer.Option("--language", "-l",
-                        help="Only these languages (repeatable).")] = None,
+    language: Annotated[
+        list[str] | None,
+        typer.Option("--language", "-l", help="Only these languages (repeatable)."),
+    ] = None,
     max_bytes: Annotated[int | None, typer.Option(help="Skip files larger than this.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
     as_json: JsonOpt = False,
@@ -115,22 +123,38 @@ def index(
         fail(f"Cannot index {path}: no such file or directory.")
     default = (path if path.is_dir() else path.parent) / DEFAULT_CORPUS
     cpath = corpus_path(corpus, default)
-    c = Corpus.build(path, cpath, model=model, languages=language or None,
-                     max_bytes=max_bytes, show_progress_bar=progress_enabled(quiet))
+    c = Corpus.build(
+        path,
+        cpath,
+        model=model,
+        languages=language or None,
+        max_bytes=max_bytes,
+        show_progress_bar=progress_enabled(quiet),
+    )
     rep = c.last_report
-    info = {"corpus": str(cpath), **c.last_update, "fragments": len(c),
-            "model": c.manifest["model"]["id"],
-            "skipped_files": [{"path": s.path, "reason": s.reason} for s in (rep.skipped if rep else [])],
-            "files_with_errors": list(rep.files_with_errors) if rep else []}
+    info = {
+        "corpus": str(cpath),
+        **c.last_update,
+        "fragments": len(c),
+        "model": c.manifest["model"]["id"],
+        "skipped_files": [
+            {"path": s.path, "reason": s.reason} for s in (rep.skipped if rep else [])
+        ],
+        "files_with_errors": list(rep.files_with_errors) if rep else [],
+    }
     if as_json:
         emit_json(info)
         return
     u = c.last_update
-    out.print(f"Indexed {u['files']} files → {len(c)} fragments in {cpath} "
-              f"(+{u['added']} new, -{u['removed']} removed, {u['kept']} unchanged).")
+    out.print(
+        f"Indexed {u['files']} files → {len(c)} fragments in {cpath} "
+        f"(+{u['added']} new, -{u['removed']} removed, {u['kept']} unchanged)."
+    )
     if rep and rep.files_with_errors:
-        err.print(f"{len(rep.files_with_errors)} file(s) had syntax errors; their recoverable "
-                  "fragments were kept (flagged has_error).")
+        err.print(
+            f"{len(rep.files_with_errors)} file(s) had syntax errors; their recoverable "
+            "fragments were kept (flagged has_error)."
+        )
     if rep and rep.skipped:
         err.print(f"Skipped {len(rep.skipped)} file(s):")
         for s in rep.skipped[:20]:
@@ -144,9 +168,12 @@ def index(
 @handle_errors
 def fragments(
     path: Annotated[Path, typer.Argument(help="Source file or tree.")],
-    language: Annotated[str | None, typer.Option("--language", "-l",
-                        help="Override language detection (files).")] = None,
-    kind: Annotated[list[str] | None, typer.Option("--kind", "-k", help="Only these kinds.")] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", "-l", help="Override language detection (files).")
+    ] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", "-k", help="Only these kinds.")
+    ] = None,
     max_bytes: Annotated[int | None, typer.Option(help="Skip files larger than this.")] = None,
     show_text: Annotated[bool, typer.Option("--text", help="Print each fragment's code.")] = False,
     as_json: JsonOpt = False,
@@ -158,16 +185,21 @@ def fragments(
         fail(f"{path}: no such file or directory.")
     mb = max_bytes or DEFAULT_MAX_BYTES
     if path.is_dir():
-        rep = parse_tree(path, languages=[language] if language else None, max_bytes=mb,
-                         show_progress_bar=False)
+        rep = parse_tree(
+            path, languages=[language] if language else None, max_bytes=mb, show_progress_bar=False
+        )
     else:
         rep = parse_file(path, language=language, max_bytes=mb)
     frags = [f for f in rep.fragments if not kind or f.kind in kind]
     if as_json:
-        emit_json({"fragments": [fragment_json(f) for f in frags],
-                   "skipped": [{"path": s.path, "reason": s.reason} for s in rep.skipped],
-                   "files_parsed": rep.files_parsed,
-                   "files_with_errors": rep.files_with_errors})
+        emit_json(
+            {
+                "fragments": [fragment_json(f) for f in frags],
+                "skipped": [{"path": s.path, "reason": s.reason} for s in rep.skipped],
+                "files_parsed": rep.files_parsed,
+                "files_with_errors": rep.files_with_errors,
+            }
+        )
     else:
         table = Table(show_header=True, header_style="bold")
         for col in ("kind", "name", "location", "lang", "id"):
@@ -183,8 +215,11 @@ def fragments(
         for s in rep.skipped:
             err.print(f"skipped {s.path}: {s.reason}", highlight=False)
         if rep.files_with_errors:
-            err.print(f"{len(rep.files_with_errors)} file(s) with syntax errors: "
-                      + ", ".join(rep.files_with_errors[:10]), highlight=False)
+            err.print(
+                f"{len(rep.files_with_errors)} file(s) with syntax errors: "
+                + ", ".join(rep.files_with_errors[:10]),
+                highlight=False,
+            )
     if not frags:
         raise typer.Exit(1)
 
@@ -211,18 +246,31 @@ def print_matches(matches: list[Any], title: str, *, snippet: bool = True) -> No
 @app.command()
 @handle_errors
 def similar(
-    query: Annotated[str | None, typer.Argument(
-        help="Text, or path::qualified.name of an indexed fragment, or a fragment id.")] = None,
-    positive: Annotated[list[str] | None, typer.Option("--positive", "-p",
-                        help="Items to move towards (repeatable).")] = None,
-    negative: Annotated[list[str] | None, typer.Option("--negative", "-n",
-                        help="Items to move away from (repeatable).")] = None,
+    query: Annotated[
+        str | None,
+        typer.Argument(
+            help="Text, or path::qualified.name of an indexed fragment, or a fragment id."
+        ),
+    ] = None,
+    positive: Annotated[
+        list[str] | None,
+        typer.Option("--positive", "-p", help="Items to move towards (repeatable)."),
+    ] = None,
+    negative: Annotated[
+        list[str] | None,
+        typer.Option("--negative", "-n", help="Items to move away from (repeatable)."),
+    ] = None,
     topn: Annotated[int, typer.Option("--topn", "-k", help="How many results.")] = 10,
-    include_inputs: Annotated[bool, typer.Option("--include-inputs",
-                              help="Keep the query fragments themselves in the results.")] = False,
+    include_inputs: Annotated[
+        bool,
+        typer.Option(
+            "--include-inputs", help="Keep the query fragments themselves in the results."
+        ),
+    ] = False,
     kind: Annotated[list[str] | None, typer.Option("--kind", help="Only these kinds.")] = None,
-    language: Annotated[list[str] | None, typer.Option("--language", "-l",
-                        help="Only these languages.")] = None,
+    language: Annotated[
+        list[str] | None, typer.Option("--language", "-l", help="Only these languages.")
+    ] = None,
     corpus: CorpusOpt = None,
     model: ModelOpt = None,
     as_json: JsonOpt = False,
@@ -236,8 +284,14 @@ def similar(
     if topn <= 0:
         fail(f"The 'topn' parameter of similar must be a positive integer. Got {topn} instead.")
     c = Corpus.open(corpus_path(corpus), model=model)
-    matches = c.most_similar(positive=pos, negative=list(negative or []), topn=topn,
-                             exclude_inputs=not include_inputs, kinds=kind, languages=language)
+    matches = c.most_similar(
+        positive=pos,
+        negative=list(negative or []),
+        topn=topn,
+        exclude_inputs=not include_inputs,
+        kinds=kind,
+        languages=language,
+    )
     if as_json:
         emit_json([{"id": m.key, "score": m.score, **fragment_json(m.item)} for m in matches])
     else:
@@ -255,3 +309,5 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+from . import cli_edits  # noqa: E402,F401  (registers the edit and geometry commands)

@@ -58,8 +58,17 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 FORMAT = "embedmotion-corpus"
 FRAGMENT_COLUMNS = [
-    "id", "language", "kind", "name", "path", "start_byte", "end_byte",
-    "start_line", "end_line", "text", "has_error",
+    "id",
+    "language",
+    "kind",
+    "name",
+    "path",
+    "start_byte",
+    "end_byte",
+    "start_line",
+    "end_line",
+    "text",
+    "has_error",
 ]
 
 
@@ -85,8 +94,13 @@ def fragments_to_frame(fragments: Sequence[Fragment]) -> pd.DataFrame:
     rows = [f.to_dict() for f in fragments]
     df = pd.DataFrame(rows, columns=FRAGMENT_COLUMNS)
     return df.astype(
-        {"start_byte": "int64", "end_byte": "int64", "start_line": "int64",
-         "end_line": "int64", "has_error": "bool"}
+        {
+            "start_byte": "int64",
+            "end_byte": "int64",
+            "start_line": "int64",
+            "end_line": "int64",
+            "has_error": "bool",
+        }
     )
 
 
@@ -132,8 +146,9 @@ class Corpus:
         path = Path(path)
         if (path / "manifest.json").exists():
             corpus = cls.open(path, embedder=embedder, model=model)
-            corpus.update(root, languages=languages, max_bytes=max_bytes,
-                          show_progress_bar=show_progress_bar)
+            corpus.update(
+                root, languages=languages, max_bytes=max_bytes, show_progress_bar=show_progress_bar
+            )
             return corpus
         if path.exists() and path.is_file():
             raise CorruptCorpusError(
@@ -155,8 +170,11 @@ class Corpus:
             "schema": SCHEMA_VERSION,
             "generation": 0,
             "created": _now(),
-            "model": {"spec": model or "default", "id": embedder.model_id,
-                      "fingerprint": embedder.fingerprint},
+            "model": {
+                "spec": model or "default",
+                "id": embedder.model_id,
+                "fingerprint": embedder.fingerprint,
+            },
             "dimension": int(embedder.dimension),
             "index_kind": index_kind,
             "root": str(Path(root).resolve()),
@@ -167,8 +185,9 @@ class Corpus:
             "extra": {},
         }
         corpus = cls(path, manifest, embedder)
-        corpus.update(root, languages=languages, max_bytes=max_bytes,
-                      show_progress_bar=show_progress_bar)
+        corpus.update(
+            root, languages=languages, max_bytes=max_bytes, show_progress_bar=show_progress_bar
+        )
         return corpus
 
     @classmethod
@@ -232,6 +251,59 @@ class Corpus:
                 "other model with --corpus NEWDIR.",
             )
         return cls(path, manifest, embedder)
+
+    @classmethod
+    def empty(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        embedder: Embedder | None = None,
+        model: str | None = None,
+        index_kind: str = "auto",
+    ) -> Corpus:
+        """A new corpus with no fragments (e.g. to hold mined or curated edits)."""
+        path = Path(path)
+        if (path / "manifest.json").exists():
+            raise CorruptCorpusError(
+                f"{path} already holds a corpus.",
+                fix="Open it with Corpus.open or pick a new path.",
+            )
+        if path.exists() and (path.is_file() or any(path.iterdir())):
+            raise CorruptCorpusError(
+                f"{path} exists and is not an empty directory.",
+                fix="Choose an empty or new directory for the corpus.",
+            )
+        if embedder is None:
+            from .embedding import load_embedder
+
+            embedder = load_embedder(model)
+        path.mkdir(parents=True, exist_ok=True)
+        manifest: dict[str, Any] = {
+            "format": FORMAT,
+            "schema": SCHEMA_VERSION,
+            "generation": 0,
+            "created": _now(),
+            "model": {
+                "spec": model or "default",
+                "id": embedder.model_id,
+                "fingerprint": embedder.fingerprint,
+            },
+            "dimension": int(embedder.dimension),
+            "index_kind": index_kind,
+            "root": None,
+            "languages": None,
+            "max_bytes": None,
+            "counts": {"fragments": 0},
+            "files": {},
+            "extra": {},
+        }
+        corpus = cls(path, manifest, embedder)
+        corpus._commit(
+            {"fragments": fragments_to_frame([])},
+            {"vectors": np.zeros((0, corpus.dimension), dtype=np.float32)},
+            VectorIndex(corpus.dimension, kind=index_kind),
+        )  # type: ignore[arg-type]
+        return corpus
 
     # -- lazy state -------------------------------------------------------------------
     @property
@@ -319,8 +391,10 @@ class Corpus:
         return len(self.fragments)
 
     def __repr__(self) -> str:
-        return (f"Corpus({str(self.path)!r}, fragments={len(self)}, "
-                f"model={self.manifest['model']['id']!r})")
+        return (
+            f"Corpus({str(self.path)!r}, fragments={len(self)}, "
+            f"model={self.manifest['model']['id']!r})"
+        )
 
     def fragment(self, ref: str) -> Fragment:
         """A fragment by id, by ``path::qualified.name``, or by a unique name suffix."""
@@ -331,9 +405,12 @@ class Corpus:
             row = self._by_ref.get(ref)
         if row is None and "::" in ref:
             p, name = ref.split("::", 1)
-            cands = [n for r, n in self._by_ref.items()
-                     if r.split("::", 1)[0].endswith(p) and
-                     (r.split("::", 1)[1] == name or r.split("::", 1)[1].endswith("." + name))]
+            cands = [
+                n
+                for r, n in self._by_ref.items()
+                if r.split("::", 1)[0].endswith(p)
+                and (r.split("::", 1)[1] == name or r.split("::", 1)[1].endswith("." + name))
+            ]
             if len(cands) == 1:
                 row = cands[0]
             elif len(cands) > 1:
@@ -367,6 +444,11 @@ class Corpus:
         """
         from .parsing import DEFAULT_MAX_BYTES, parse_tree
 
+        if root is None and not self.manifest.get("root"):
+            raise UsageError(
+                f"The corpus at {self.path} was not built from a source tree, so it has nothing to update.",
+                fix="Pass the tree to index: `embedmotion index PATH --corpus DIR`.",
+            )
         root = Path(root) if root is not None else Path(self.manifest["root"])
         if not root.exists():
             raise UsageError(
@@ -374,8 +456,14 @@ class Corpus:
                 fix="Pass an existing directory or file.",
             )
         langs = languages if languages is not None else self.manifest.get("languages")
-        mb = max_bytes if max_bytes is not None else (self.manifest.get("max_bytes") or DEFAULT_MAX_BYTES)
-        report = parse_tree(root, languages=langs, max_bytes=mb, show_progress_bar=show_progress_bar)
+        mb = (
+            max_bytes
+            if max_bytes is not None
+            else (self.manifest.get("max_bytes") or DEFAULT_MAX_BYTES)
+        )
+        report = parse_tree(
+            root, languages=langs, max_bytes=mb, show_progress_bar=show_progress_bar
+        )
         self.last_report = report
         # one row per fragment id (identical definitions at the same path+name collapse)
         new: dict[str, Fragment] = {}
@@ -396,11 +484,17 @@ class Corpus:
                     vecs[n] = old_vecs[old_pos[f.id]]
         if added:
             add_rows = [n for n, f in enumerate(frags) if f.id not in old_pos]
-            emb = self.embedder.encode([frags[n].text for n in add_rows],
-                                       show_progress_bar=show_progress_bar, normalize=True)
+            emb = self.embedder.encode(
+                [frags[n].text for n in add_rows],
+                show_progress_bar=show_progress_bar,
+                normalize=True,
+            )
             vecs[add_rows] = emb
-        index = self.index if len(old_df) else VectorIndex(
-            self.dimension, kind=self.manifest.get("index_kind", "auto"))
+        index = (
+            self.index
+            if len(old_df)
+            else VectorIndex(self.dimension, kind=self.manifest.get("index_kind", "auto"))
+        )
         from .fragments import key_of
 
         if removed:
@@ -413,8 +507,13 @@ class Corpus:
         self.manifest["counts"]["files"] = report.files_parsed
         self.manifest["counts"]["skipped_files"] = len(report.skipped)
         self._commit({"fragments": fragments_to_frame(frags)}, {"vectors": vecs}, index)
-        self.last_update = {"added": len(added), "removed": len(removed), "kept": len(kept),
-                            "files": report.files_parsed, "skipped": len(report.skipped)}
+        self.last_update = {
+            "added": len(added),
+            "removed": len(removed),
+            "kept": len(kept),
+            "files": report.files_parsed,
+            "skipped": len(report.skipped),
+        }
         return self
 
     # -- atomic write ---------------------------------------------------------------------
@@ -453,8 +552,9 @@ class Corpus:
             manifest["generation"] = gen
             manifest["files"] = files
             manifest["updated"] = _now()
-            atomic_write_bytes(self.path / "manifest.json",
-                               json.dumps(manifest, indent=2, sort_keys=True).encode())
+            atomic_write_bytes(
+                self.path / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True).encode()
+            )
         except BaseException:
             for p in written:
                 with contextlib.suppress(OSError):
@@ -484,15 +584,24 @@ class Corpus:
         live |= {f + ".json" for f in live}
         live.add("manifest.json")
         for p in self.path.iterdir():
-            if p.is_file() and p.name not in live and (
-                p.name.startswith(".tmp-") or p.suffix in (".parquet", ".npy", ".faiss", ".json")
+            if (
+                p.is_file()
+                and p.name not in live
+                and (
+                    p.name.startswith(".tmp-")
+                    or p.suffix in (".parquet", ".npy", ".faiss", ".json")
+                )
             ):
                 with contextlib.suppress(OSError):
                     p.unlink()
 
     def write_extra(
-        self, tables: dict[str, pd.DataFrame], arrays: dict[str, np.ndarray],
-        *, counts: dict[str, int] | None = None, extra: dict[str, Any] | None = None,
+        self,
+        tables: dict[str, pd.DataFrame],
+        arrays: dict[str, np.ndarray],
+        *,
+        counts: dict[str, int] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         """Store extra tables/arrays (edits, failures) atomically beside the fragments."""
         if counts:
@@ -579,11 +688,17 @@ class Corpus:
         :class:`Fragment` in ``.item``.  Stored inputs are left out of the results
         unless ``exclude_inputs=False``.  ``kinds`` / ``languages`` filter results.
         """
-        check_param(isinstance(topn, int) and topn > 0, "topn", "most_similar",
-                    "a positive integer", topn)
+        check_param(
+            isinstance(topn, int) and topn > 0, "topn", "most_similar", "a positive integer", topn
+        )
         q, keys = combine(positive, negative, self.vector)
-        return self.similar_by_vector(q, topn=topn, exclude=keys if exclude_inputs else set(),
-                                      kinds=kinds, languages=languages)
+        return self.similar_by_vector(
+            q,
+            topn=topn,
+            exclude=keys if exclude_inputs else set(),
+            kinds=kinds,
+            languages=languages,
+        )
 
     def similar_by_vector(
         self,
@@ -595,8 +710,13 @@ class Corpus:
         languages: Iterable[str] | None = None,
     ) -> list[Match]:
         """Fragments nearest to ``vector`` (cosine), best first."""
-        check_param(isinstance(topn, int) and topn > 0, "topn", "similar_by_vector",
-                    "a positive integer", topn)
+        check_param(
+            isinstance(topn, int) and topn > 0,
+            "topn",
+            "similar_by_vector",
+            "a positive integer",
+            topn,
+        )
         if len(self) == 0:
             return []
         exclude = exclude or set()
@@ -612,9 +732,12 @@ class Corpus:
             rows = [self._by_key[int(x)] for x in keys[0] if int(x) in self._by_key]
             sc = [float(s) for s, x in zip(scores[0], keys[0]) if int(x) in self._by_key]
             if filtered:
-                keep = [i for i, r in enumerate(rows)
-                        if (kinds_s is None or df["kind"].iat[r] in kinds_s)
-                        and (langs_s is None or df["language"].iat[r] in langs_s)]
+                keep = [
+                    i
+                    for i, r in enumerate(rows)
+                    if (kinds_s is None or df["kind"].iat[r] in kinds_s)
+                    and (langs_s is None or df["language"].iat[r] in langs_s)
+                ]
                 rows = [rows[i] for i in keep]
                 sc = [sc[i] for i in keep]
             if len(rows) >= topn + len(exclude) or k >= len(self):
@@ -630,3 +753,117 @@ class Corpus:
         vb, _ = self.vector(b)
         na, nb = float(np.linalg.norm(va)), float(np.linalg.norm(vb))
         return float(va @ vb / (na * nb)) if na and nb else 0.0
+
+    # -- edits ----------------------------------------------------------------------------
+    @property
+    def edits(self) -> pd.DataFrame:
+        """The edit table (see :func:`embedmotion.edits.edits_to_frame`); empty when none."""
+        cached = getattr(self, "_cache_edits", None)
+        if cached is None:
+            df = self.read_table("edits")
+            if df is None:
+                from .edits import edits_to_frame
+
+                df = edits_to_frame([])
+            self._cache_edits = df
+            cached = df
+        return cached
+
+    def edit_objects(self) -> list[Any]:
+        """The edits as :class:`~embedmotion.edits.Edit` objects."""
+        from .edits import edits_from_frame
+
+        return edits_from_frame(self.edits)
+
+    def edit_vectors(self, name: str) -> np.ndarray:
+        """Raw edit-side vectors, row-aligned with :attr:`edits`.
+
+        ``name``: one of :data:`embedmotion.edit_vectors.EDIT_ARRAYS`
+        (``edit_before``, ``edit_after``, ``edit_hunk_before``, ``edit_hunk_after``,
+        ``edit_diff``).  Zero rows stand for a missing side (added / removed).
+        """
+        from .edit_vectors import EDIT_ARRAYS
+
+        if name not in EDIT_ARRAYS:
+            raise UsageError(
+                f"The 'name' parameter of edit_vectors must be one of {EDIT_ARRAYS}. Got {name!r} instead."
+            )
+        arr = self.read_array(name)
+        if arr is None:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        if arr.shape != (len(self.edits), self.dimension):
+            raise CorruptCorpusError(
+                f"{name} in {self.path} has shape {arr.shape}, but there are {len(self.edits)} edits.",
+                fix=f"Delete {self.path} and rebuild it.",
+            )
+        return arr
+
+    def add_edits(
+        self,
+        edits: Sequence[Any],
+        *,
+        embed: bool = True,
+        show_progress_bar: bool | None = None,
+        extra: dict[str, Any] | None = None,
+        tables: dict[str, pd.DataFrame] | None = None,
+    ) -> int:
+        """Store ``edits`` (already-stored ids are skipped); returns how many were new.
+
+        With ``embed=False`` their vectors are left as NaN rows, filled later by
+        :meth:`embed_edits` (mining a long history first, embedding after).
+        """
+        from .edit_vectors import EDIT_ARRAYS, embed_edits
+        from .edits import edits_to_frame
+
+        have = set(self.edits["id"]) if len(self.edits) else set()
+        seen: set[str] = set()
+        new = []
+        for e in edits:
+            if e.id not in have and e.id not in seen:
+                seen.add(e.id)
+                new.append(e)
+        if not new and not extra and not tables:
+            return 0
+        if embed:
+            vecs = embed_edits(new, self.embedder, show_progress_bar=show_progress_bar)
+        else:
+            vecs = {n: np.full((len(new), self.dimension), np.nan, np.float32) for n in EDIT_ARRAYS}
+        table = (
+            pd.concat([self.edits, edits_to_frame(new)], ignore_index=True)
+            if len(self.edits)
+            else edits_to_frame(new)
+        )
+        arrays = {}
+        for name in EDIT_ARRAYS:
+            old = (
+                np.asarray(self.edit_vectors(name))
+                if len(self.edits)
+                else np.zeros((0, self.dimension), np.float32)
+            )
+            arrays[name] = np.concatenate([old, vecs[name]]) if len(old) else vecs[name]
+        self.write_extra(
+            {"edits": table, **(tables or {})}, arrays, counts={"edits": len(table)}, extra=extra
+        )
+        return len(new)
+
+    def pending_edits(self) -> int:
+        """How many stored edits have no vectors yet (mined with ``embed=False``)."""
+        if not len(self.edits):
+            return 0
+        return int(np.isnan(np.asarray(self.edit_vectors("edit_diff"))[:, 0]).sum())
+
+    def embed_edits(self, *, show_progress_bar: bool | None = None) -> int:
+        """Embed the stored edits that have no vectors yet; returns how many."""
+        from .edit_vectors import EDIT_ARRAYS, embed_edits
+        from .edits import edits_from_frame
+
+        if not self.pending_edits():
+            return 0
+        arrays = {n: np.array(self.edit_vectors(n)) for n in EDIT_ARRAYS}
+        rows = np.flatnonzero(np.isnan(arrays["edit_diff"][:, 0]))
+        todo = edits_from_frame(self.edits.iloc[rows])
+        vecs = embed_edits(todo, self.embedder, show_progress_bar=show_progress_bar)
+        for n in EDIT_ARRAYS:
+            arrays[n][rows] = vecs[n]
+        self.write_extra({}, arrays)
+        return len(rows)

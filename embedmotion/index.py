@@ -72,11 +72,17 @@ class VectorIndex:
     def __init__(self, dimension: int, *, kind: IndexKind = "auto") -> None:
         check_param(
             isinstance(dimension, int) and dimension > 0,
-            "dimension", "VectorIndex", "a positive integer", dimension,
+            "dimension",
+            "VectorIndex",
+            "a positive integer",
+            dimension,
         )
         check_param(
             kind in ("auto", "flat", "hnsw", "ivf"),
-            "kind", "VectorIndex", "one of 'auto', 'flat', 'hnsw', 'ivf'", kind,
+            "kind",
+            "VectorIndex",
+            "one of 'auto', 'flat', 'hnsw', 'ivf'",
+            kind,
         )
         self.dimension = dimension
         self.requested_kind: IndexKind = kind
@@ -147,10 +153,22 @@ class VectorIndex:
             if self.kind is None:
                 self.kind = "flat" if len(k) < AUTO_FLAT_LIMIT else "hnsw"
             self._index = self._make(self.kind, v if self.kind == "ivf" else None)
+        elif self.kind == "hnsw":
+            live = self.keys()
+            if np.isin(k, live).any():
+                # HNSW cannot replace a vector in place: rebuild without the old versions
+                keep = live[~np.isin(live, k)]
+                old = (
+                    self.reconstruct(keep)
+                    if len(keep)
+                    else np.zeros((0, self.dimension), "float32")
+                )
+                self._index = self._make("hnsw", None)
+                self._tombstones = set()
+                if len(keep):
+                    self._index.add_with_ids(old, keep)  # type: ignore[attr-defined]
         else:
             self.remove(k)
-        if self._tombstones:
-            self._tombstones.difference_update(int(x) for x in k)
         self._index.add_with_ids(v, k)  # type: ignore[attr-defined]
         if self.kind == "hnsw" and len(self._tombstones) > 0.1 * max(1, len(self)):
             self.rebuild()
@@ -170,7 +188,11 @@ class VectorIndex:
             return len(present)
         faiss = _faiss()
         k = np.ascontiguousarray(k)
-        sel = faiss.IDSelectorArray(len(k), faiss.swig_ptr(k)) if self.kind == "ivf" else faiss.IDSelectorBatch(k)
+        sel = (
+            faiss.IDSelectorArray(len(k), faiss.swig_ptr(k))
+            if self.kind == "ivf"
+            else faiss.IDSelectorBatch(k)
+        )
         return int(self._index.remove_ids(sel))  # type: ignore[attr-defined]
 
     def reconstruct(self, keys: np.ndarray) -> np.ndarray:
@@ -201,10 +223,15 @@ class VectorIndex:
     # -- search -------------------------------------------------------------------------
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top-``k`` (scores, keys) per query row, best first; missing slots have key -1."""
-        check_param(isinstance(k, int) and k > 0, "k", "VectorIndex.search", "a positive integer", k)
+        check_param(
+            isinstance(k, int) and k > 0, "k", "VectorIndex.search", "a positive integer", k
+        )
         q = _as_matrix(queries, self.dimension, "VectorIndex.search")
         if self._index is None or len(self) == 0:
-            return (np.full((len(q), k), -np.inf, dtype=np.float32), np.full((len(q), k), -1, np.int64))
+            return (
+                np.full((len(q), k), -np.inf, dtype=np.float32),
+                np.full((len(q), k), -1, np.int64),
+            )
         extra = len(self._tombstones)
         kk = min(k + extra, int(self._index.ntotal))  # type: ignore[attr-defined]
         scores, keys = self._index.search(q, kk)  # type: ignore[attr-defined]
@@ -241,7 +268,11 @@ class VectorIndex:
         faiss = _faiss()
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        meta = {"dimension": self.dimension, "kind": self.kind, "requested_kind": self.requested_kind}
+        meta = {
+            "dimension": self.dimension,
+            "kind": self.kind,
+            "requested_kind": self.requested_kind,
+        }
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".faiss")
         os.close(fd)
         try:
@@ -272,7 +303,9 @@ class VectorIndex:
                 if ix.kind == "hnsw":
                     faiss.downcast_index(ix._index.index).hnsw.efSearch = HNSW_EF_SEARCH  # type: ignore[attr-defined]
         except FileNotFoundError as exc:
-            raise IndexError_(f"No index file at {path} ({exc.filename} is missing).", fix=fix) from exc
+            raise IndexError_(
+                f"No index file at {path} ({exc.filename} is missing).", fix=fix
+            ) from exc
         except (RuntimeError, ValueError, KeyError, json.JSONDecodeError) as exc:
             raise IndexError_(f"The index file {path} is damaged ({exc}).", fix=fix) from exc
         return ix

@@ -1,0 +1,204 @@
+"""Languages: which tree-sitter grammar parses which file, and with which queries.
+
+Every supported language is one :class:`LanguageSpec` in :data:`LANGUAGES`.  A
+spec knows its file extensions, the grammar wheel that provides its compiled
+parser (``tree_sitter_python``, ``tree_sitter_typescript`` ...), and the two
+tree-sitter queries embedmotion runs on it, shipped as package data::
+
+    embedmotion/queries/<language>/definitions.scm   functions, methods, classes
+    embedmotion/queries/<language>/tests.scm         test functions, test cases
+
+Use it like this::
+
+    >>> from embedmotion.languages import get_language, language_for_path
+    >>> language_for_path("src/app.tsx")
+    'tsx'
+    >>> language_for_path("notes.txt") is None
+    True
+    >>> spec = get_language("python")
+    >>> tree = spec.parser().parse(b"def f():\\n    return 1\\n")
+    >>> tree.root_node.type
+    'module'
+
+Grammars, parsers' languages and compiled queries are loaded on first use and
+cached, so importing this module costs nothing.  Names are lower case; a few
+common aliases (``py``, ``js``, ``ts``, ``c++``, ``golang`` ...) are accepted
+wherever a language name is.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import PurePath
+from typing import Literal
+
+import tree_sitter
+
+from .errors import LanguageError
+
+QueryKind = Literal["definitions", "tests"]
+QUERY_KINDS: tuple[str, ...] = ("definitions", "tests")
+
+
+@dataclass(frozen=True)
+class LanguageSpec:
+    """One language: its name, file extensions, grammar wheel and query files.
+
+    ``module`` and ``function`` name the grammar wheel's loader
+    (``tree_sitter_typescript.language_tsx()``); ``package`` is what to
+    ``pip install`` when that module is missing.  ``query_dir`` is the folder
+    under ``embedmotion/queries`` holding this language's ``.scm`` files.
+    """
+
+    name: str
+    extensions: tuple[str, ...]
+    module: str
+    function: str = "language"
+    package: str = ""
+    query_dir: str = ""
+    _queries: dict[str, tree_sitter.Query] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    @cached_property
+    def language(self) -> tree_sitter.Language:
+        """The compiled grammar (loaded from its wheel on first access)."""
+        try:
+            mod = importlib.import_module(self.module)
+        except ImportError as exc:
+            raise LanguageError(
+                f"The tree-sitter grammar for {self.name} is not installed ({exc}).",
+                fix=f"Install it with: pip install {self.package or self.module.replace('_', '-')}",
+            ) from exc
+        loader: Callable[[], object] = getattr(mod, self.function)
+        return tree_sitter.Language(loader())
+
+    def parser(self) -> tree_sitter.Parser:
+        """A new parser for this language (parsers are cheap; one per thread)."""
+        return tree_sitter.Parser(self.language)
+
+    def query_source(self, kind: QueryKind) -> str:
+        """The text of ``queries/<query_dir>/<kind>.scm``."""
+        if kind not in QUERY_KINDS:
+            raise LanguageError(
+                f"Unknown query kind {kind!r} for {self.name}.",
+                fix=f"Use one of: {', '.join(QUERY_KINDS)}.",
+            )
+        folder = self.query_dir or self.name
+        res = resources.files("embedmotion") / "queries" / folder / f"{kind}.scm"
+        return res.read_text(encoding="utf-8")
+
+    def query(self, kind: QueryKind) -> tree_sitter.Query:
+        """The compiled ``definitions`` or ``tests`` query (compiled once, then cached)."""
+        q = self._queries.get(kind)
+        if q is None:
+            source = self.query_source(kind)
+            try:
+                q = tree_sitter.Query(self.language, source)
+            except tree_sitter.QueryError as exc:  # a bug in our .scm files, or a grammar mismatch
+                raise LanguageError(
+                    f"The {kind} query for {self.name} does not compile against the installed "
+                    f"grammar: {exc}",
+                    fix=f"Install a compatible grammar version ({self.package}) or report a bug.",
+                ) from exc
+            self._queries[kind] = q
+        return q
+
+
+def _spec(
+    name: str,
+    exts: tuple[str, ...],
+    module: str,
+    function: str = "language",
+    *,
+    query_dir: str = "",
+) -> LanguageSpec:
+    package = module.replace("_", "-")
+    return LanguageSpec(name, exts, module, function, package, query_dir or name)
+
+
+#: Every supported language, by name.
+LANGUAGES: dict[str, LanguageSpec] = {
+    s.name: s
+    for s in (
+        _spec("python", (".py", ".pyi"), "tree_sitter_python"),
+        _spec("javascript", (".js", ".mjs", ".cjs", ".jsx"), "tree_sitter_javascript"),
+        _spec(
+            "typescript", (".ts", ".mts", ".cts"), "tree_sitter_typescript", "language_typescript"
+        ),
+        _spec("tsx", (".tsx",), "tree_sitter_typescript", "language_tsx"),
+        _spec("java", (".java",), "tree_sitter_java"),
+        _spec("go", (".go",), "tree_sitter_go"),
+        _spec("rust", (".rs",), "tree_sitter_rust"),
+        _spec("c", (".c", ".h"), "tree_sitter_c"),
+        _spec("cpp", (".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx"), "tree_sitter_cpp"),
+    )
+}
+
+#: Other spellings accepted wherever a language name is.
+ALIASES: dict[str, str] = {
+    "py": "python",
+    "python3": "python",
+    "js": "javascript",
+    "jsx": "javascript",
+    "node": "javascript",
+    "ts": "typescript",
+    "c++": "cpp",
+    "cxx": "cpp",
+    "golang": "go",
+    "rs": "rust",
+}
+
+#: File extension (lower case, with the dot) -> language name.
+EXTENSIONS: dict[str, str] = {ext: s.name for s in LANGUAGES.values() for ext in s.extensions}
+
+
+def supported_languages() -> list[str]:
+    """The names of all supported languages, in registry order."""
+    return list(LANGUAGES)
+
+
+def get_language(name: str) -> LanguageSpec:
+    """The :class:`LanguageSpec` called ``name`` (case-insensitive; aliases allowed).
+
+    Raises :class:`~embedmotion.errors.LanguageError`, listing the supported
+    names, when there is no such language.
+    """
+    if isinstance(name, str):
+        key = name.strip().lower()
+        key = ALIASES.get(key, key)
+        spec = LANGUAGES.get(key)
+        if spec is not None:
+            return spec
+    raise LanguageError(
+        f"Unknown language {name!r}.",
+        fix=f"Use one of: {', '.join(LANGUAGES)}.",
+    )
+
+
+def language_for_path(path: str | PurePath, override: str | None = None) -> str | None:
+    """The language name for ``path``, from its extension, or ``None`` if unknown.
+
+    ``override`` wins over the extension (it is validated: an unknown name
+    raises :class:`~embedmotion.errors.LanguageError`).
+    """
+    if override is not None:
+        return get_language(override).name
+    suffix = PurePath(path).suffix.lower()
+    return EXTENSIONS.get(suffix)
+
+
+__all__ = [
+    "LANGUAGES",
+    "ALIASES",
+    "EXTENSIONS",
+    "LanguageSpec",
+    "QueryKind",
+    "get_language",
+    "language_for_path",
+    "supported_languages",
+]

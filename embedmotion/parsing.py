@@ -1,0 +1,709 @@
+"""Parsing: cut source files into :class:`~embedmotion.fragments.Fragment` objects.
+
+tree-sitter parses each file; two queries per language (``definitions.scm`` and
+``tests.scm``, see :mod:`embedmotion.languages`) find the functions, methods,
+classes and tests in it, each query run once per file.  Fragments are named the
+way people and test runners name them::
+
+    >>> from embedmotion.parsing import extract_fragments
+    >>> src = '''
+    ... class Stack:
+    ...     def push(self, x):
+    ...         def check(): ...
+    ...
+    ... def test_push():
+    ...     Stack().push(1)
+    ... '''
+    >>> [(f.kind, f.name, f.start_line, f.end_line) for f in extract_fragments(src, "python")]
+    [('class', 'Stack', 2, 4), ('method', 'Stack.push', 3, 4), ('function', 'Stack.push.check', 4, 4), ('test', 'test_push', 6, 7)]
+
+Naming rules, the same in every language:
+
+* ``Class.method`` and ``Outer.Inner.method``; nested functions ``outer.inner``.
+* Methods defined outside their type take the type's name: Go ``Server.Start``
+  (from the receiver), Rust ``Stack.push`` (from the ``impl`` block), C++
+  ``Foo.bar`` (from ``Foo::bar``).  Rust inline ``mod`` names qualify what they
+  contain (``tests.it_works``); C++ namespaces and Java packages do not.
+* Tests keep the name their runner reports: ``TestStack.test_push`` (pytest),
+  ``CalcTest.adds`` (JUnit), ``TestAdd`` (Go), ``tests.it_works`` (Rust),
+  ``Suite.Name`` (GoogleTest).  Jest/Mocha tests are named by their description,
+  after the enclosing ``describe`` descriptions, joined with ``" > "``:
+  ``"Stack > push > grows"`` (functions nested in test callbacks are named as
+  if the callbacks were not there).
+* A fragment's text is the exact source slice, including the decorators,
+  annotations, attributes or ``template <...>`` header written before it.
+
+A file with syntax errors still yields every fragment tree-sitter could recover;
+those that overlap an ``ERROR`` or ``MISSING`` node carry ``has_error=True`` and
+the report lists the file in ``files_with_errors``.
+
+For files and trees, :func:`parse_file` and :func:`parse_tree` return a
+:class:`~embedmotion.fragments.ParseReport`.  Neither raises on bad input: binary,
+non-UTF-8, empty, unreadable and too-large files are listed in
+``report.skipped`` with the reason.  :func:`parse_tree` honours ``.gitignore``
+files and skips :data:`VENDORED_DIRS`::
+
+    report = parse_tree("src/")
+    for skipped in report.skipped:
+        print(skipped.path, skipped.reason)
+
+:func:`enclosing_fragment` and :func:`find_fragment` look fragments up by
+line or by name.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import stat
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import tree_sitter
+
+from .errors import InputError, check_param
+from .fragments import Fragment, ParseReport, SkippedFile
+from .languages import LANGUAGES, LanguageSpec, get_language, language_for_path
+
+logger = logging.getLogger(__name__)
+
+#: Files larger than this many bytes are skipped (``max_bytes=`` / ``--max-bytes``).
+DEFAULT_MAX_BYTES = 1_000_000
+
+#: How much of a file is searched for a NUL byte to call it binary.
+BINARY_SNIFF_BYTES = 8192
+
+#: Directory names :func:`parse_tree` does not enter unless ``skip_vendored=False``:
+#: version control, dependencies, virtual environments, caches and build outputs.
+VENDORED_DIRS: frozenset[str] = frozenset(
+    {
+        ".git",
+        "node_modules",
+        "vendor",
+        "third_party",
+        ".venv",
+        "venv",
+        "env",
+        "site-packages",
+        "__pycache__",
+        "build",
+        "dist",
+        "target",
+        ".tox",
+        ".mypy_cache",
+    }
+)
+
+# Where a fragment's span grows past the node the query captured (per language):
+# parent nodes whose span it takes over (a decorated Python function, a C++ template,
+# `const f = () => ...`, `type X struct{}`), and siblings written just before it
+# (Rust attributes, TypeScript method decorators).
+_WRAPPERS: dict[str, frozenset[str]] = {
+    "python": frozenset({"decorated_definition"}),
+    "cpp": frozenset({"template_declaration"}),
+    "go": frozenset({"type_declaration"}),
+    "javascript": frozenset({"lexical_declaration", "variable_declaration"}),
+    "typescript": frozenset({"lexical_declaration", "variable_declaration"}),
+    "tsx": frozenset({"lexical_declaration", "variable_declaration"}),
+}
+_ALWAYS_WRAP = frozenset({"decorated_definition", "template_declaration"})
+_PREFIXES: dict[str, frozenset[str]] = {
+    "rust": frozenset({"attribute_item"}),
+    "javascript": frozenset({"decorator"}),
+    "typescript": frozenset({"decorator"}),
+    "tsx": frozenset({"decorator"}),
+}
+
+# entry roles (fragments and the scopes that only qualify names)
+_FUNCTION, _METHOD, _CLASS, _TEST, _TYPE_SCOPE, _MODULE_SCOPE, _SUITE = range(7)
+_KIND_OF_ROLE = {_FUNCTION: "function", _METHOD: "method", _CLASS: "class", _TEST: "test"}
+_ROLE_OF_CAPTURE = {
+    "definition.function": _FUNCTION,
+    "definition.method": _METHOD,
+    "definition.class": _CLASS,
+    "scope.type": _TYPE_SCOPE,
+    "scope.module": _MODULE_SCOPE,
+}
+# naming modes: qualified by enclosing definitions, by enclosing describe blocks, or as is
+_NESTED, _SUITED, _ABSOLUTE = 0, 1, 2
+_STRING_NODES = frozenset({"string", "template_string"})
+_LIFETIME = re.compile(r"'\w+|\b(?:mut|dyn|const|impl)\b")
+_IDENT = re.compile(r"[A-Za-z_~][A-Za-z0-9_]*")
+
+
+class _Entry:
+    """A definition, test or scope found by a query, before it becomes a Fragment."""
+
+    __slots__ = ("start", "end", "node", "role", "local", "mode", "qname", "nodes")
+
+    def __init__(self, node: tree_sitter.Node, role: int, local: str, mode: int = _NESTED):
+        self.node = node
+        self.start = node.start_byte
+        self.end = node.end_byte
+        self.role = role
+        self.local = local
+        self.mode = mode
+        self.qname = local
+        self.nodes: tuple[tree_sitter.Node, ...] = (node,)
+
+
+# ---------------------------------------------------------------------------------- names
+def _strip_templates(text: str) -> str:
+    """``A::B<std::pair<int, T>>::c`` -> ``A::B::c`` (angle brackets and their contents)."""
+    out: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch == "<":
+            depth += 1
+        elif ch == ">" and depth:
+            depth -= 1
+        elif not depth and not ch.isspace():
+            out.append(ch)
+    return "".join(out)
+
+
+def _cpp_name(text: str) -> str:
+    """A C++ declarator name as a dotted name: ``ns::Foo<T>::operator==`` -> ``ns.Foo.operator==``."""
+    op = text.find("operator")
+    head, tail = (text, "") if op < 0 else (text[:op], "".join(text[op:].split()))
+    parts = [p for p in _strip_templates(head).split("::") if p]
+    if tail:
+        parts.append(tail)
+    return ".".join(parts) if parts else "".join(text.split())
+
+
+def _type_name(text: str) -> str:
+    """The bare type a receiver or impl block names: ``*List[T]`` / ``&'a mut Foo<T>`` -> ``List`` / ``Foo``."""
+    core = _LIFETIME.sub(" ", text)
+    for bracket in ("<", "["):
+        cut = core.find(bracket)
+        if cut > 0 or (cut == 0 and bracket == "<"):
+            core = core[:cut]
+    idents = _IDENT.findall(core)
+    return idents[-1] if idents else "".join(text.split())
+
+
+def _local_name(node: tree_sitter.Node, data: bytes) -> str:
+    text = data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+    kind = node.type
+    if kind in _STRING_NODES:
+        return text[1:-1]
+    if "::" in text:  # C++ qualified declarators
+        return _cpp_name(text)
+    return text
+
+
+# ---------------------------------------------------------------------------- extraction
+def _line_span(node_start: tree_sitter.Point, node_end: tree_sitter.Point) -> tuple[int, int]:
+    start = node_start[0] + 1
+    end_row, end_col = node_end
+    end = end_row if end_col == 0 and end_row + 1 > start else end_row + 1
+    return start, end
+
+
+def _grow(entry: _Entry, language: str) -> None:
+    """Extend an entry over its decorators / attributes / wrapping declaration."""
+    node = entry.node
+    wrappers = _WRAPPERS.get(language)
+    if wrappers is not None:
+        parent = node.parent
+        if (
+            parent is not None
+            and parent.type in wrappers
+            and (parent.type in _ALWAYS_WRAP or parent.named_child_count == 1)
+        ):
+            entry.start = parent.start_byte
+            entry.end = max(entry.end, parent.end_byte)
+            entry.nodes = (parent,)
+            return
+    prefixes = _PREFIXES.get(language)
+    if prefixes is not None:
+        sib = node.prev_named_sibling
+        extra: list[tree_sitter.Node] = []
+        while sib is not None and sib.type in prefixes:
+            extra.append(sib)
+            sib = sib.prev_named_sibling
+        if extra:
+            entry.start = extra[-1].start_byte
+            entry.nodes = (node, *extra)
+
+
+def _overlaps_error(entry: _Entry) -> bool:
+    if any(n.has_error or n.is_missing for n in entry.nodes):
+        return True
+    parent = entry.nodes[0].parent
+    while parent is not None:
+        if parent.is_error:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _collect(spec: LanguageSpec, root: tree_sitter.Node, data: bytes) -> list[_Entry]:
+    """Run the tests and definitions queries once each; merge them into entries."""
+    tests: dict[tuple[int, int], tuple[tree_sitter.Node, str, int]] = {}
+    entries: list[_Entry] = []
+    for _, caps in tree_sitter.QueryCursor(spec.query("tests")).matches(root):
+        names = caps.get("name")
+        if not names:
+            continue
+        local = _local_name(names[0], data)
+        if "test" in caps:
+            node = caps["test"][0]
+            key = (node.start_byte, node.end_byte)
+            if key in tests:
+                continue
+            suite = caps.get("suite.name")
+            if suite:
+                tests[key] = (node, f"{_local_name(suite[0], data)}.{local}", _ABSOLUTE)
+            elif names[0].type in _STRING_NODES:
+                tests[key] = (node, local, _SUITED)
+            else:
+                tests[key] = (node, local, _NESTED)
+        elif "suite" in caps:
+            entries.append(_Entry(caps["suite"][0], _SUITE, local, _SUITED))
+    seen: set[tuple[int, int]] = set()
+    for _, caps in tree_sitter.QueryCursor(spec.query("definitions")).matches(root):
+        names = caps.get("name")
+        if not names:
+            continue
+        for capture, role in _ROLE_OF_CAPTURE.items():
+            found = caps.get(capture)
+            if found:
+                break
+        else:
+            continue
+        node = found[0]
+        key = (node.start_byte, node.end_byte)
+        if key in seen:
+            continue
+        seen.add(key)
+        if role in (_TYPE_SCOPE,):
+            local = _type_name(
+                data[names[0].start_byte : names[0].end_byte].decode("utf-8", "replace")
+            )
+            entries.append(_Entry(node, role, local))
+            continue
+        local = _local_name(names[0], data)
+        receiver = caps.get("receiver")
+        if receiver:
+            rtext = data[receiver[0].start_byte : receiver[0].end_byte].decode("utf-8", "replace")
+            local = f"{_type_name(rtext)}.{local}"
+            role = _METHOD
+        elif role == _FUNCTION and "." in local and names[0].type == "qualified_identifier":
+            role = _METHOD
+        test = tests.pop(key, None)
+        if test is not None:
+            entries.append(_Entry(node, _TEST, test[1], test[2]))
+        else:
+            entries.append(_Entry(node, role, local))
+    for node, local, mode in tests.values():  # tests that are not definitions (it(...) calls)
+        entries.append(_Entry(node, _TEST, local, mode))
+    return entries
+
+
+def _qualify(entries: list[_Entry]) -> None:
+    """Give every entry its qualified name and final role, from the entries around it."""
+    entries.sort(key=lambda e: (e.start, -e.end))
+    stack: list[_Entry] = []
+    for e in entries:
+        while stack and (stack[-1].end <= e.start or stack[-1].end < e.end):
+            stack.pop()
+        if e.mode == _ABSOLUTE:
+            e.qname = e.local
+        elif e.mode == _SUITED:
+            suite = next((p for p in reversed(stack) if p.role == _SUITE), None)
+            e.qname = f"{suite.qname} > {e.local}" if suite is not None else e.local
+        else:
+            parent = next((p for p in reversed(stack) if p.mode == _NESTED), None)
+            if parent is not None:
+                e.qname = f"{parent.qname}.{e.local}"
+                if e.role == _FUNCTION and parent.role in (_CLASS, _TYPE_SCOPE):
+                    e.role = _METHOD
+        stack.append(e)
+
+
+def _module_fragment(data: bytes, language: str, path: str, has_error: bool) -> Fragment:
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    text = data.decode("utf-8", "surrogatepass")
+    return Fragment(
+        language, "module", "<module>", path, 0, len(data), 1, max(lines, 1), text, has_error
+    )
+
+
+def _extract(
+    data: bytes, spec: LanguageSpec, parser: tree_sitter.Parser, path: str, include_module: bool
+) -> tuple[list[Fragment], bool]:
+    tree = parser.parse(data)
+    root = tree.root_node
+    file_has_error = root.has_error
+    entries = _collect(spec, root, data)
+    language = spec.name
+    grow = language in _WRAPPERS or language in _PREFIXES
+    for e in entries:
+        if grow and e.role != _SUITE:
+            _grow(e, language)
+    _qualify(entries)
+    out: list[Fragment] = []
+    if include_module:
+        out.append(_module_fragment(data, language, path, file_has_error))
+    for e in entries:
+        kind = _KIND_OF_ROLE.get(e.role)
+        if kind is None:
+            continue
+        first = e.nodes[-1]
+        start_line, end_line = _line_span(first.start_point, e.nodes[0].end_point)
+        text = data[e.start : e.end].decode("utf-8", "surrogatepass")
+        err = file_has_error and _overlaps_error(e)
+        out.append(
+            Fragment(language, kind, e.qname, path, e.start, e.end, start_line, end_line, text, err)
+        )
+    return out, file_has_error
+
+
+def extract_fragments(
+    source: str | bytes,
+    language: str,
+    path: str = "<memory>",
+    *,
+    include_module: bool = False,
+) -> list[Fragment]:
+    """The fragments of one source text, in document order (outer before inner).
+
+    ``language`` is a name from :data:`~embedmotion.languages.LANGUAGES` (or an
+    alias); ``path`` is only recorded in the fragments.  With
+    ``include_module=True`` the whole text comes first as a ``"module"``
+    fragment named ``"<module>"``.
+    """
+    spec = get_language(language)
+    check_param(
+        isinstance(source, (str, bytes)),
+        "source",
+        "extract_fragments",
+        "a str or bytes",
+        type(source).__name__,
+    )
+    data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+    frags, _ = _extract(data, spec, spec.parser(), str(path), include_module)
+    return frags
+
+
+# ------------------------------------------------------------------------------- files
+def _read(path: Path, max_bytes: int) -> tuple[bytes | None, str]:
+    """The bytes of ``path``, or ``None`` and the reason to skip it."""
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return None, "not a regular file"
+        if st.st_size > max_bytes:
+            return (
+                None,
+                f"larger than the {max_bytes:,}-byte limit; raise --max-bytes to include it",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, f"unreadable ({exc.strerror or exc}); check that it exists and its permissions"
+    if len(data) > max_bytes:
+        return None, f"larger than the {max_bytes:,}-byte limit; raise --max-bytes to include it"
+    if not data.strip():
+        return None, "empty file" if not data else "empty file (only whitespace)"
+    if b"\0" in data[:BINARY_SNIFF_BYTES]:
+        return None, "binary file (NUL byte in the first 8 KiB)"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, (
+            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "convert it to UTF-8 to include it"
+        )
+    return data, ""
+
+
+def _check_max_bytes(max_bytes: int, owner: str) -> None:
+    check_param(
+        isinstance(max_bytes, int) and not isinstance(max_bytes, bool) and max_bytes > 0,
+        "max_bytes",
+        owner,
+        "a positive integer",
+        max_bytes,
+    )
+
+
+def _display_path(path: Path, root: str | os.PathLike[str] | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(Path(root).resolve()).as_posix()
+        except (ValueError, OSError):
+            pass
+    return path.as_posix()
+
+
+def _parse_one(
+    path: Path,
+    shown: str,
+    spec: LanguageSpec,
+    parsers: dict[str, tree_sitter.Parser],
+    max_bytes: int,
+    report: ParseReport,
+) -> None:
+    data, reason = _read(path, max_bytes)
+    if data is None:
+        report.skipped.append(SkippedFile(shown, reason))
+        return
+    parser = parsers.get(spec.name)
+    if parser is None:
+        parser = parsers[spec.name] = spec.parser()
+    frags, has_error = _extract(data, spec, parser, shown, False)
+    report.fragments.extend(frags)
+    report.files_parsed += 1
+    report.bytes_parsed += len(data)
+    if has_error:
+        report.files_with_errors.append(shown)
+
+
+def parse_file(
+    path: str | os.PathLike[str],
+    *,
+    root: str | os.PathLike[str] | None = None,
+    language: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> ParseReport:
+    """Parse one file.  Fragment paths are relative to ``root`` when given (posix).
+
+    The language comes from the extension unless ``language`` overrides it (an
+    unknown name raises :class:`~embedmotion.errors.LanguageError`).  A file
+    that cannot be parsed -- unknown extension, binary, not UTF-8, empty, larger
+    than ``max_bytes``, unreadable -- is listed in ``report.skipped``.
+    """
+    _check_max_bytes(max_bytes, "parse_file")
+    p = Path(path)
+    shown = _display_path(p, root)
+    report = ParseReport()
+    name = language_for_path(p, language)
+    if name is None:
+        report.skipped.append(
+            SkippedFile(
+                shown,
+                (
+                    f"no supported language for extension {p.suffix or '(none)'!r}; pass --language / "
+                    f"language= to parse it anyway (one of: {', '.join(LANGUAGES)})"
+                ),
+            )
+        )
+        return report
+    _parse_one(p, shown, get_language(name), {}, max_bytes, report)
+    return report
+
+
+# ------------------------------------------------------------------------------- trees
+def _load_gitignore(directory: Path) -> object | None:
+    from pathspec import GitIgnoreSpec
+
+    try:
+        lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return GitIgnoreSpec.from_lines(lines.splitlines())
+
+
+def _ignored(rel: str, specs: Sequence[tuple[str, object]]) -> bool:
+    """Whether the .gitignore files above ``rel`` (deepest last) exclude it."""
+    decision = False
+    for base, spec in specs:
+        result = spec.check_file(rel[len(base) :]).include  # type: ignore[attr-defined]
+        if result is not None:
+            decision = result
+    return decision
+
+
+def _walk(root: Path, respect_gitignore: bool, skip_vendored: bool) -> list[tuple[str, Path]]:
+    """Every file under ``root`` that is not ignored, as (relative posix path, path)."""
+    files: list[tuple[str, Path]] = []
+    todo: list[tuple[Path, str, tuple[tuple[str, object], ...]]] = [(root, "", ())]
+    while todo:
+        directory, prefix, specs = todo.pop()
+        if respect_gitignore:
+            spec = _load_gitignore(directory)
+            if spec is not None:
+                specs = (*specs, (prefix, spec))
+        try:
+            with os.scandir(directory) as it:
+                dir_entries = list(it)
+        except OSError as exc:
+            logger.warning("cannot list %s: %s", directory, exc.strerror or exc)
+            continue
+        for entry in dir_entries:
+            rel = prefix + entry.name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if skip_vendored and entry.name in VENDORED_DIRS:
+                        continue
+                    if specs and _ignored(rel + "/", specs):
+                        continue
+                    todo.append((Path(entry.path), rel + "/", specs))
+                elif entry.is_file():
+                    if specs and _ignored(rel, specs):
+                        continue
+                    files.append((rel, Path(entry.path)))
+            except OSError:
+                continue
+    files.sort()
+    return files
+
+
+def parse_tree(
+    root: str | os.PathLike[str],
+    *,
+    languages: Iterable[str] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    respect_gitignore: bool = True,
+    skip_vendored: bool = True,
+    show_progress_bar: bool | None = None,
+) -> ParseReport:
+    """Parse every source file under ``root`` (a directory, or a single file).
+
+    Files are visited in sorted path order, and fragment paths are relative to
+    ``root`` with ``/`` separators.  ``languages`` restricts the languages
+    parsed; files in other or unknown languages are passed over silently (the
+    count is logged at INFO level).  ``.gitignore`` files (at ``root`` and
+    below, each relative to its directory) are honoured unless
+    ``respect_gitignore=False``; directories named in :data:`VENDORED_DIRS`
+    are skipped unless ``skip_vendored=False``.  The progress bar (tqdm, on
+    stderr) shows when ``show_progress_bar`` is true, or when it is ``None``
+    and stderr is a terminal.
+    """
+    _check_max_bytes(max_bytes, "parse_tree")
+    wanted = None if languages is None else {get_language(n).name for n in languages}
+    base = Path(root)
+    if not base.exists():
+        raise InputError(
+            f"Cannot parse {base}: no such file or directory.",
+            fix="Pass an existing directory or file.",
+        )
+    if base.is_dir():
+        files = _walk(base, respect_gitignore, skip_vendored)
+    else:
+        files = [(base.name, base)]
+    todo: list[tuple[str, Path, LanguageSpec]] = []
+    ignored = 0
+    for rel, path in files:
+        name = language_for_path(rel)
+        if name is None or (wanted is not None and name not in wanted):
+            ignored += 1
+            continue
+        todo.append((rel, path, LANGUAGES[name]))
+    if show_progress_bar is None:
+        show_progress_bar = sys.stderr.isatty()
+    report = ParseReport()
+    parsers: dict[str, tree_sitter.Parser] = {}
+    items: Iterable[tuple[str, Path, LanguageSpec]] = todo
+    if show_progress_bar:
+        from tqdm.auto import tqdm
+
+        items = tqdm(todo, desc="Parsing", unit="file", file=sys.stderr)
+    for rel, path, spec in items:
+        _parse_one(path, rel, spec, parsers, max_bytes, report)
+    logger.info(
+        "parsed %d files (%d fragments, %d with syntax errors); skipped %d; "
+        "passed over %d files in other languages",
+        report.files_parsed,
+        len(report.fragments),
+        len(report.files_with_errors),
+        len(report.skipped),
+        ignored,
+    )
+    return report
+
+
+# ------------------------------------------------------------------------------ lookups
+def _posix(path: str | os.PathLike[str]) -> str:
+    return str(path).replace("\\", "/")
+
+
+def _path_matches(fragment_path: str, target: str) -> bool:
+    """Same file, allowing one side to be a longer (absolute) form of the other."""
+    if fragment_path == target:
+        return True
+    longer, shorter = (
+        (fragment_path, target) if len(fragment_path) > len(target) else (target, fragment_path)
+    )
+    return bool(shorter) and longer.endswith("/" + shorter.lstrip("./"))
+
+
+def enclosing_fragment(
+    fragments: Iterable[Fragment], path: str | os.PathLike[str], line: int
+) -> Fragment | None:
+    """The innermost fragment of file ``path`` whose lines contain ``line`` (1-based).
+
+    ``path`` is compared with the fragments' paths exactly first; failing that,
+    one may be a longer form of the other (``/home/me/proj/src/a.py`` matches
+    ``src/a.py``).  ``None`` when no fragment contains the line.
+    """
+    target = _posix(path)
+    frags = list(fragments)
+    same = [f for f in frags if f.path == target] or [
+        f for f in frags if _path_matches(f.path, target)
+    ]
+    best: Fragment | None = None
+    for f in same:
+        if f.start_line <= line <= f.end_line and (
+            best is None
+            or (f.end_byte - f.start_byte, -f.start_byte)
+            < (best.end_byte - best.start_byte, -best.start_byte)
+        ):
+            best = f
+    return best
+
+
+def _by_name(frags: list[Fragment], name: str) -> Fragment | None:
+    for f in frags:
+        if f.name == name:
+            return f
+    found = [f for f in frags if f.name.endswith("." + name) or f.name.endswith(" > " + name)]
+    if found and len({f.name for f in found}) == 1:
+        return found[0]
+    return None
+
+
+def find_fragment(fragments: Iterable[Fragment], name: str) -> Fragment | None:
+    """The fragment called ``name``, or ``None``.
+
+    ``name`` may be a qualified name (``Stack.push``), a unique suffix of one
+    (``push`` when only one fragment ends in ``.push``), a ref
+    (``src/app.py::Stack.push``), or a runner's id such as a pytest node id
+    (``tests/test_app.py::TestStack::test_push[1]``) or a Rust path
+    (``tests::it_works``).  An ambiguous suffix gives ``None``.
+    """
+    frags = list(fragments)
+    hit = _by_name(frags, name)
+    if hit is not None:
+        return hit
+    for f in frags:
+        if f.ref == name:
+            return f
+    if "::" in name:
+        head, tail = name.split("::", 1)
+        in_file = [f for f in frags if _path_matches(f.path, _posix(head))]
+        if in_file:
+            frags, name = in_file, tail
+        name = name.replace("::", ".")
+        hit = _by_name(frags, name)
+        if hit is not None:
+            return hit
+    if name.endswith("]") and "[" in name:  # parametrized test ids
+        return _by_name(frags, name[: name.index("[")])
+    return None
+
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "BINARY_SNIFF_BYTES",
+    "VENDORED_DIRS",
+    "extract_fragments",
+    "parse_file",
+    "parse_tree",
+    "enclosing_fragment",
+    "find_fragment",
+]

@@ -1,0 +1,22 @@
+; JUnit tests.  Capture names (read by embedmotion.parsing):
+;   @test   the test method (the same node the definitions query captures)
+;   @name   its name
+; JUnit 4/5: methods annotated @Test, @ParameterizedTest, @RepeatedTest,
+; @TestFactory or @TestTemplate (also fully qualified, e.g. @org.junit.Test).
+; JUnit 3: methods starting with "test" of classes extending TestCase.
+
+(method_declaration
+  (modifiers
+    [(marker_annotation name: (_) @_ann)
+     (annotation name: (_) @_ann)])
+  name: (identifier) @name
+  (#match? @_ann "(^|[.])(Test|ParameterizedTest|RepeatedTest|TestFactory|TestTemplate)$")) @test
+
+(class_declaration
+  superclass: (superclass [(type_identifier) (scoped_type_identifier)] @_base)
+  body: (class_body
+    (method_declaration
+      name: (identifier) @name
+      body: (block)) @test)
+  (#match? @_base "(^|[.])TestCase$")
+  (#match? @name "^test"))
