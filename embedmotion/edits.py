@@ -233,7 +233,7 @@ class Edit:
                 continue
             values: dict[str, Any] = {}
             for name in _FRAGMENT_FIELDS:
-                value = row.get(prefix + name)
+                value: Any = row.get(prefix + name)
                 if name in _FRAGMENT_INT_FIELDS:
                     value = 0 if _missing(value) else int(value)
                 elif name == "has_error":
@@ -242,9 +242,9 @@ class Edit:
                     value = "" if _missing(value) else str(value)
                 values[name] = value
             frags[prefix] = Fragment(**values)
-        raw_hunks = row.get("hunks")
+        raw_hunks: Any = row.get("hunks")
         hunks = () if _missing(raw_hunks) else tuple(tuple(int(x) for x in h) for h in raw_hunks)
-        raw_labels = row.get("labels")
+        raw_labels: Any = row.get("labels")
         labels = () if _missing(raw_labels) else tuple(str(x) for x in raw_labels)
 
         def text(name: str) -> str:
@@ -313,7 +313,10 @@ def edits_to_frame(edits: Iterable[Edit]) -> pd.DataFrame:
 
 def edits_from_frame(frame: pd.DataFrame) -> list[Edit]:
     """Inverse of :func:`edits_to_frame` (also accepts a frame read back from Parquet)."""
-    return [Edit.from_record(row) for row in frame.to_dict(orient="records")]
+    return [
+        Edit.from_record({str(k): v for k, v in row.items()})
+        for row in frame.to_dict(orient="records")
+    ]
 
 
 __all__ = [

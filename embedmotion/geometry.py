@@ -26,7 +26,7 @@ scikit-learn estimator::
 Methods: ``mean`` (the word2vec relation vector: mean edit vector of a label),
 ``contrast`` (mean of the label minus mean of all other edits), ``probe``
 (logistic regression on edit vectors; the weight vector), ``pca`` (the first
-principal direction of the label's edits, signed to agree with their mean).
+uncentred principal axis of the label's edits, signed to agree with their mean).
 Directions can also come from a few before/after examples
 (:meth:`Direction.from_examples`), from text (:meth:`Direction.from_text`:
 "flaky test with sleeps" → "deterministic test"), or from two sets of
@@ -223,9 +223,10 @@ class EditSpace:
 
     def has_label(self, label: str) -> np.ndarray:
         """Boolean mask of edits carrying ``label`` (category or any of ``labels``)."""
-        m = (self.frame.get("category", pd.Series([""] * len(self))).fillna("") == label).to_numpy()
+        cats = self.frame["category"] if "category" in self.frame else pd.Series([""] * len(self))
+        m = np.array(cats.fillna("").astype(str).to_numpy() == label, dtype=bool)
         if "labels" in self.frame:
-            m |= self.frame["labels"].map(lambda xs: label in tuple(xs)).to_numpy()
+            m |= np.array(self.frame["labels"].map(lambda xs: label in tuple(xs)).to_numpy(), dtype=bool)
         return m
 
     def groups(self) -> np.ndarray:
@@ -465,14 +466,10 @@ class Direction:
         elif self.method == "contrast":
             v = pos.mean(axis=0) - vecs[~mask].mean(axis=0)
         elif self.method == "pca":
+            # uncentred: the axis the label's edits share (centring would remove it)
             mu = pos.mean(axis=0)
-            if len(pos) < 2:
-                v = mu
-            else:
-                _, _, vt = np.linalg.svd(pos - mu, full_matrices=False)
-                v = vt[0] if float(vt[0] @ mu) >= 0 else -vt[0]
-                if float(np.linalg.norm(mu)) > 1e-6 and abs(float(unit(v) @ unit(mu))) < 1e-3:
-                    v = mu
+            _, _, vt = np.linalg.svd(pos, full_matrices=False)
+            v = vt[0] if float(vt[0] @ mu) >= 0 else -vt[0]
         else:
             from sklearn.linear_model import LogisticRegression
 

@@ -213,15 +213,25 @@ class KeywordLabeller:
                 )
             compiled.append((label, [_compile(label, p) for p in patterns]))
         self._compiled = compiled
+        self._recent: dict[str, tuple[str, ...]] = {}
 
     def __repr__(self) -> str:
         return f"KeywordLabeller(labels={list(self.rules)!r}, structural={self.structural})"
 
     def labels_for_message(self, message: str) -> tuple[str, ...]:
-        """The message labels alone."""
-        return tuple(
-            label for label, patterns in self._compiled if any(p.search(message) for p in patterns)
-        )
+        """The message labels alone (the last few messages are remembered: the edits
+        of one commit share theirs)."""
+        hit = self._recent.get(message)
+        if hit is None:
+            hit = tuple(
+                label
+                for label, patterns in self._compiled
+                if any(p.search(message) for p in patterns)
+            )
+            if len(self._recent) >= 64:
+                self._recent.clear()
+            self._recent[message] = hit
+        return hit
 
     def __call__(self, edit: Edit) -> tuple[str, ...]:
         labels = list(self.labels_for_message(edit.message or ""))
@@ -298,13 +308,11 @@ def load_rules(path: str | Path) -> dict[str, list[str]]:
 
 _STRINGS_PY = r"""(?:[rRbBuUfF]{0,2}(?:\"\"\"[\s\S]*?\"\"\"|'''[\s\S]*?'''|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'))"""
 _STRINGS_C = r"""(?:"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`)"""
-_TOKEN_PY = re.compile(
-    rf"(?P<str>{_STRINGS_PY})|(?P<com>#[^\n]*)|(?P<nl>\n)|(?P<word>[A-Za-z_]\w*)|(?P<num>\d\w*)|(?P<op>\S)"
-)
-_TOKEN_C = re.compile(
-    rf"(?P<str>{_STRINGS_C})|(?P<com>//[^\n]*|/\*[\s\S]*?\*/)|(?P<nl>\n)|(?P<word>[A-Za-z_$]\w*)"
-    r"|(?P<num>\d\w*)|(?P<op>\S)"
-)
+# One alternation per language; findall returns plain strings (all the work in C).
+_TOKEN_PY = re.compile(rf"{_STRINGS_PY}|#[^\n]*|[A-Za-z_]\w*|\d\w*|\S")
+_TOKEN_C = re.compile(rf"{_STRINGS_C}|//[^\n]*|/\*[\s\S]*?\*/|[A-Za-z_$][\w$]*|\d\w*|\S")
+_COMMENT = "\0"  # prefix marking comment (and docstring) tokens
+_LAYOUT = "\1"  # prefix marking Python indentation markers
 
 
 def _words(text: str) -> frozenset[str]:
@@ -334,122 +342,105 @@ _EXPR_KEYWORDS = _words(
 _DECL_FOLLOWERS = frozenset({"=", ";", ",", ")", ":", "["})
 
 
-def _tokens(text: str, language: str) -> list[tuple[str, str]]:
-    """(kind, value) tokens; kinds: str, com, word, num, op, and python's ind/ded/nl."""
-    pattern = _TOKEN_PY if language == "python" else _TOKEN_C
-    out: list[tuple[str, str]] = []
-    for m in pattern.finditer(text):
-        kind = m.lastgroup or "op"
-        value = m.group()
-        if kind == "com":
-            out.append(("com", " ".join(value.split())))
-        elif kind == "str" and language == "python":
-            out.append(("str", value))
-        elif kind != "nl":
-            out.append((kind, value))
-    if language == "python":
-        return _python_layout(text, out)
-    return out
+def _is_word(token: str) -> bool:
+    return (token[0].isalpha() or token[0] in "_$") and token[-1] not in "\"'`"
 
 
-def _python_layout(text: str, tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Add indentation structure (as relative INDENT/DEDENT markers) to Python tokens.
+def _tokens(text: str, language: str) -> list[str]:
+    """Tokens as strings; comments (and Python docstrings) whitespace-normalised and
+    prefixed with ``_COMMENT``."""
+    if language != "python":
+        return [
+            _COMMENT + " ".join(t.split()) if t[:2] in ("//", "/*") else t
+            for t in _TOKEN_C.findall(text)
+        ]
+    tokens = [_COMMENT + " ".join(t.split()) if t[0] == "#" else t for t in _TOKEN_PY.findall(text)]
+    for i, tok in enumerate(tokens):
+        # A docstring: a triple-quoted string opening a block (or the fragment).
+        if (
+            len(tok) >= 6
+            and tok[-1] in "\"'"
+            and (i == 0 or tokens[i - 1] == ":")
+            and tok.lstrip("rRbBuUfF")[:3] in ('"""', "'''")
+        ):
+            tokens[i] = _COMMENT + " ".join(tok.split())
+    return tokens
+
+
+def _python_layout(text: str) -> list[str]:
+    """Indentation structure as relative INDENT/DEDENT markers.
 
     Only the nesting matters, not the width: re-indenting 2 → 4 spaces stays
-    whitespace-only, moving a line into a block does not.
+    whitespace-only, moving a line into a block does not.  (Interleaving the
+    markers with the tokens would need a full lexer; their sequence is enough
+    to compare structures.)
     """
-    markers: list[tuple[str, str]] = []
+    markers: list[str] = []
     stack = [0]
     for line in text.splitlines():
         stripped = line.lstrip()
-        if not stripped or stripped.startswith("#"):
+        if not stripped or stripped[0] == "#":
             continue
         width = len(line) - len(stripped)
         if width > stack[-1]:
             stack.append(width)
-            markers.append(("ind", ""))
+            markers.append(_LAYOUT + ">")
         while width < stack[-1] and len(stack) > 1:
             stack.pop()
-            markers.append(("ded", ""))
-    # Interleaving markers exactly would need a full lexer; their sequence is enough
-    # to compare structures, so append it after the tokens.
-    return tokens + markers
+            markers.append(_LAYOUT + "<")
+    return markers
 
 
-def _docstrings_as_comments(tokens: list[tuple[str, str]], text: str) -> list[tuple[str, str]]:
-    """Python strings that stand alone on their line (docstrings) count as comments."""
-    out: list[tuple[str, str]] = []
-    for kind, value in tokens:
-        if kind == "str" and value.lstrip("rRbBuUfF").startswith(('"""', "'''")):
-            idx = text.find(value)
-            line_start = text.rfind("\n", 0, idx) + 1
-            if idx >= 0 and not text[line_start:idx].strip():
-                out.append(("com", " ".join(value.split())))
-                continue
-        out.append((kind, value))
-    return out
-
-
-def _declared(tokens: list[tuple[str, str]], keywords: frozenset[str]) -> set[str]:
+def _declared(tokens: list[str], keywords: frozenset[str]) -> set[str]:
     """Names a fragment binds: definition names, parameters, assignment targets, typed locals."""
     names: set[str] = set()
     depth = 0
     first_parens_done = False
-    for i, (kind, value) in enumerate(tokens):
-        if kind == "op":
-            if value == "(":
-                depth += 1
-            elif value == ")":
-                depth -= 1
-                if depth == 0:
-                    first_parens_done = True
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        if tok == "(":
+            depth += 1
             continue
-        if kind != "word" or value in keywords:
+        if tok == ")":
+            depth -= 1
+            first_parens_done = first_parens_done or depth == 0
             continue
-        prev = tokens[i - 1] if i else ("", "")
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else ("", "")
-        nxt2 = tokens[i + 2] if i + 2 < len(tokens) else ("", "")
-        if prev[1] in (".", ">") and prev[0] == "op":
+        if not _is_word(tok) or tok in keywords:
+            continue
+        prev = tokens[i - 1] if i else ""
+        nxt = tokens[i + 1] if i + 1 < n else ""
+        nxt2 = tokens[i + 2] if i + 2 < n else ""
+        if prev in (".", ">"):
             continue  # attribute / member access: never a binding
-        if prev[0] == "word" and prev[1] in _DECL_KEYWORDS:
-            names.add(value)
+        prev_word = bool(prev) and _is_word(prev)
+        if prev_word and prev in _DECL_KEYWORDS:
+            names.add(tok)
         elif not first_parens_done and depth > 0:
-            names.add(value)  # the parameter list
-        elif nxt == ("op", "=") and nxt2 != ("op", "="):
-            names.add(value)
-        elif nxt == ("op", ":") and nxt2 == ("op", "="):
-            names.add(value)  # go :=
-        elif prev[0] == "word" and prev[1] not in _EXPR_KEYWORDS and nxt[1] in _DECL_FOLLOWERS:
-            names.add(value)  # typed declaration: `int count =`, `String name;`
-        elif prev[1] in ("(", ",") and nxt[0] == "word":
-            names.add(value)  # go-style parameter: `(name Type`
+            names.add(tok)  # the parameter list
+        elif nxt == "=" and nxt2 != "=":
+            names.add(tok)
+        elif nxt == ":" and nxt2 == "=":
+            names.add(tok)  # go :=
+        elif prev_word and prev not in _EXPR_KEYWORDS and nxt in _DECL_FOLLOWERS:
+            names.add(tok)  # typed declaration: `int count =`, `String name;`
+        elif prev in ("(", ",") and bool(nxt) and _is_word(nxt):
+            names.add(tok)  # go-style parameter: `(name Type`
     return names
 
 
-def _is_rename(before: list[tuple[str, str]], after: list[tuple[str, str]], language: str) -> bool:
+def _is_rename(before: list[str], after: list[str], language: str) -> bool:
     if len(before) != len(after):
         return False
     keywords = _KEYWORDS["python" if language == "python" else "c_like"]
     forward: dict[str, str] = {}
     backward: dict[str, str] = {}
-    for (kb, vb), (ka, va) in zip(before, after, strict=True):
-        if kb != ka:
+    for b, a in zip(before, after, strict=True):
+        if forward.setdefault(b, a) != a or backward.setdefault(a, b) != b:
             return False
-        if vb == va:
-            if forward.get(vb, vb) != vb:
-                return False
-            forward[vb] = vb
-            backward[va] = vb
-            continue
-        if kb != "word" or vb in keywords or va in keywords:
-            return False
-        if forward.setdefault(vb, va) != va or backward.setdefault(va, vb) != vb:
+        if b != a and (not _is_word(b) or not _is_word(a) or b in keywords or a in keywords):
             return False
     renamed = {b for b, a in forward.items() if a != b}
-    if not renamed:
-        return False
-    declared = _declared(before, keywords)
-    return renamed <= declared
+    return bool(renamed) and renamed <= _declared(before, keywords)
 
 
 def triviality(before_text: str, after_text: str, language: str) -> str:
@@ -467,19 +458,19 @@ def triviality(before_text: str, after_text: str, language: str) -> str:
     """
     if before_text == after_text:
         return "whitespace"
-    lang = "python" if language == "python" else language
-    tb = _tokens(before_text, lang)
-    ta = _tokens(after_text, lang)
+    tb = _tokens(before_text, language)
+    ta = _tokens(after_text, language)
+    cb = [t for t in tb if t[0] != _COMMENT]
+    ca = [t for t in ta if t[0] != _COMMENT]
+    if len(cb) != len(ca):
+        return ""  # the common case, decided before the costlier checks
+    if language == "python" and _python_layout(before_text) != _python_layout(after_text):
+        return ""
     if tb == ta:
         return "whitespace"
-    if lang == "python":
-        tb = _docstrings_as_comments(tb, before_text)
-        ta = _docstrings_as_comments(ta, after_text)
-    cb = [t for t in tb if t[0] != "com"]
-    ca = [t for t in ta if t[0] != "com"]
     if cb == ca:
         return "comment"
-    if _is_rename(cb, ca, lang):
+    if _is_rename(cb, ca, language):
         return "rename"
     return ""
 

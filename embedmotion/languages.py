@@ -40,8 +40,8 @@ import tree_sitter
 
 from .errors import LanguageError
 
-QueryKind = Literal["definitions", "tests"]
-QUERY_KINDS: tuple[str, ...] = ("definitions", "tests")
+QueryKind = Literal["definitions", "tests", "all"]
+QUERY_KINDS: tuple[str, ...] = ("definitions", "tests", "all")
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,9 @@ class LanguageSpec:
         return tree_sitter.Parser(self.language)
 
     def query_source(self, kind: QueryKind) -> str:
-        """The text of ``queries/<query_dir>/<kind>.scm``."""
+        """The text of ``queries/<query_dir>/<kind>.scm`` (``"all"``: both files, one after the other)."""
+        if kind == "all":
+            return self.query_source("definitions") + "\n" + self.query_source("tests")
         if kind not in QUERY_KINDS:
             raise LanguageError(
                 f"Unknown query kind {kind!r} for {self.name}.",
@@ -93,7 +95,11 @@ class LanguageSpec:
         return res.read_text(encoding="utf-8")
 
     def query(self, kind: QueryKind) -> tree_sitter.Query:
-        """The compiled ``definitions`` or ``tests`` query (compiled once, then cached)."""
+        """The compiled ``definitions`` or ``tests`` query (compiled once, then cached).
+
+        ``"all"`` is both in one query, so that one pass over a tree finds
+        everything (what :mod:`embedmotion.parsing` runs).
+        """
         q = self._queries.get(kind)
         if q is None:
             source = self.query_source(kind)

@@ -616,7 +616,8 @@ def _commit_changes(
     """The supported-language file changes of a commit, or None when it is skipped."""
     sha = str(commit.id)
     if commit.parents:
-        diff = repo.diff(commit.parents[0].tree, commit.tree, context_lines=0, interhunk_lines=0)
+        parent_tree = commit.parents[0].tree
+        diff = parent_tree.diff_to_tree(commit.tree, context_lines=0, interhunk_lines=0)
     else:
         diff = commit.tree.diff_to_tree(context_lines=0, swap=True)
     if len(diff) > 2 * max_files_per_commit:
@@ -650,6 +651,9 @@ def _commit_changes(
                     texts.append(None)
                     continue
                 blob = repo[oid]
+                if not isinstance(blob, pygit2.Blob):
+                    reason = f"not a file ({blob.type_str})"
+                    break
                 if blob.size > max_bytes:
                     reason = f"too large ({blob.size} bytes > max_bytes={max_bytes})"
                     break
@@ -661,7 +665,10 @@ def _commit_changes(
                 result.skip_file(sha, shown, reason)
                 continue
             patch = diff[index]
-            hunks = [(h.old_start, h.old_lines, h.new_start, h.new_lines) for h in patch.hunks]
+            hunks = [
+                (h.old_start, h.old_lines, h.new_start, h.new_lines)
+                for h in (patch.hunks if patch is not None else [])
+            ]
         except (pygit2.GitError, KeyError, ValueError, MemoryError) as exc:
             result.skip_file(sha, shown, f"unreadable: {exc}")
             continue
@@ -787,8 +794,8 @@ def iter_commit_edits(
                         date=_iso(commit.author),
                     )
                     result.commits_mined += 1
-            except (pygit2.GitError, KeyError, ValueError, UnicodeError, MemoryError) as exc:
-                log.warning("commit %s could not be mined: %r", sha[:12], exc)
+            except Exception as exc:  # one odd commit must not end a run over years of history
+                log.warning("commit %s could not be mined: %r", sha[:12], exc, exc_info=True)
                 result.skip_commit("error")
                 result.skip_file(sha, "", f"commit failed: {type(exc).__name__}: {exc}")
                 edits = []
@@ -928,8 +935,8 @@ def mine_pair(
         texts: list[str | None] = []
         reason = ""
         raw: list[bytes | None] = []
-        for p in (old_p, new_p):
-            data = p.read_bytes() if p is not None else None
+        for side in (old_p, new_p):
+            data = side.read_bytes() if side is not None else None
             raw.append(data)
             if data is None:
                 texts.append(None)
@@ -1081,8 +1088,9 @@ def _parse_patch(text: str) -> list[_PatchCommit]:
         elif state == "show-body":
             commits[-1].body.append(line[4:] if line.startswith("    ") else line)
         elif line.startswith("--- ") and i < len(lines) and lines[i].startswith("+++ "):
-            old = _patch_path(line[4:], git_style)
-            new = _patch_path(lines[i][4:], git_style)
+            prefixed = git_style or (line[4:6] == "a/" and lines[i][4:6] == "b/")
+            old = _patch_path(line[4:], prefixed)
+            new = _patch_path(lines[i][4:], prefixed)
             i += 1
             if current is None or current.hunks:
                 current = _PatchFile(old, new, n)

@@ -116,8 +116,8 @@ _PREFIXES: dict[str, frozenset[str]] = {
     "tsx": frozenset({"decorator"}),
 }
 
-# entry roles (fragments and the scopes that only qualify names)
-_FUNCTION, _METHOD, _CLASS, _TEST, _TYPE_SCOPE, _MODULE_SCOPE, _SUITE = range(7)
+# entry roles: fragments, and scopes that only qualify the names inside them
+_FUNCTION, _METHOD, _CLASS, _TEST, _TYPE_SCOPE, _MODULE_SCOPE, _SUITE, _TEST_CLASS = range(8)
 _KIND_OF_ROLE = {_FUNCTION: "function", _METHOD: "method", _CLASS: "class", _TEST: "test"}
 _ROLE_OF_CAPTURE = {
     "definition.function": _FUNCTION,
@@ -125,18 +125,24 @@ _ROLE_OF_CAPTURE = {
     "definition.class": _CLASS,
     "scope.type": _TYPE_SCOPE,
     "scope.module": _MODULE_SCOPE,
+    "test": _TEST,
+    "test.class": _TEST_CLASS,
+    "suite": _SUITE,
 }
+_CLASSLIKE = frozenset({_CLASS, _TYPE_SCOPE})
 # naming modes: qualified by enclosing definitions, by enclosing describe blocks, or as is
 _NESTED, _SUITED, _ABSOLUTE = 0, 1, 2
 _STRING_NODES = frozenset({"string", "template_string"})
 _LIFETIME = re.compile(r"'\w+|\b(?:mut|dyn|const|impl)\b")
 _IDENT = re.compile(r"[A-Za-z_~][A-Za-z0-9_]*")
+_CAPTURE_RE = re.compile(r"@([A-Za-z_][\w.]*)")
+_COMMENT_RE = re.compile(r";[^\n]*")
 
 
 class _Entry:
-    """A definition, test or scope found by a query, before it becomes a Fragment."""
+    """A definition, test or scope found by the query, before it becomes a Fragment."""
 
-    __slots__ = ("start", "end", "node", "role", "local", "mode", "qname", "nodes")
+    __slots__ = ("start", "end", "node", "role", "local", "mode", "qname", "nodes", "methods")
 
     def __init__(self, node: tree_sitter.Node, role: int, local: str, mode: int = _NESTED):
         self.node = node
@@ -146,7 +152,9 @@ class _Entry:
         self.local = local
         self.mode = mode
         self.qname = local
+        # the nodes the fragment spans: the captured node (or its wrapper) first
         self.nodes: tuple[tree_sitter.Node, ...] = (node,)
+        self.methods: re.Pattern[str] | None = None  # test classes: which methods are tests
 
 
 # ---------------------------------------------------------------------------------- names
@@ -165,7 +173,7 @@ def _strip_templates(text: str) -> str:
 
 
 def _cpp_name(text: str) -> str:
-    """A C++ declarator name as a dotted name: ``ns::Foo<T>::operator==`` -> ``ns.Foo.operator==``."""
+    """A C++ declarator name, dotted: ``ns::Foo<T>::operator==`` -> ``ns.Foo.operator==``."""
     op = text.find("operator")
     head, tail = (text, "") if op < 0 else (text[:op], "".join(text[op:].split()))
     parts = [p for p in _strip_templates(head).split("::") if p]
@@ -175,11 +183,11 @@ def _cpp_name(text: str) -> str:
 
 
 def _type_name(text: str) -> str:
-    """The bare type a receiver or impl block names: ``*List[T]`` / ``&'a mut Foo<T>`` -> ``List`` / ``Foo``."""
+    """The bare type a receiver or impl names: ``*List[T]`` -> ``List``, ``&'a mut Foo<T>`` -> ``Foo``."""
     core = _LIFETIME.sub(" ", text)
     for bracket in ("<", "["):
         cut = core.find(bracket)
-        if cut > 0 or (cut == 0 and bracket == "<"):
+        if cut > 0:
             core = core[:cut]
     idents = _IDENT.findall(core)
     return idents[-1] if idents else "".join(text.split())
@@ -187,8 +195,7 @@ def _type_name(text: str) -> str:
 
 def _local_name(node: tree_sitter.Node, data: bytes) -> str:
     text = data[node.start_byte : node.end_byte].decode("utf-8", "replace")
-    kind = node.type
-    if kind in _STRING_NODES:
+    if node.type in _STRING_NODES:
         return text[1:-1]
     if "::" in text:  # C++ qualified declarators
         return _cpp_name(text)
@@ -196,17 +203,84 @@ def _local_name(node: tree_sitter.Node, data: bytes) -> str:
 
 
 # ---------------------------------------------------------------------------- extraction
-def _line_span(node_start: tree_sitter.Point, node_end: tree_sitter.Point) -> tuple[int, int]:
-    start = node_start[0] + 1
-    end_row, end_col = node_end
-    end = end_row if end_col == 0 and end_row + 1 > start else end_row + 1
-    return start, end
+_ROLES_CACHE: dict[str, list[tuple[int, str, re.Pattern[str] | None]]] = {}
 
 
-def _grow(entry: _Entry, language: str) -> None:
-    """Extend an entry over its decorators / attributes / wrapping declaration."""
+def _pattern_roles(spec: LanguageSpec) -> list[tuple[int, str, re.Pattern[str] | None]]:
+    """Per pattern of the combined query: its role, the capture holding its node, and
+    (test classes) the ``test.methods`` regex set by ``#set!``."""
+    roles = _ROLES_CACHE.get(spec.name)
+    if roles is None:
+        query = spec.query("all")
+        source = spec.query_source("all").encode("utf-8")
+        roles = []
+        for i in range(query.pattern_count):
+            text = source[query.start_byte_for_pattern(i) : query.end_byte_for_pattern(i)]
+            names = _CAPTURE_RE.findall(_COMMENT_RE.sub("", text.decode("utf-8")))
+            found = [n for n in names if n in _ROLE_OF_CAPTURE]
+            methods = query.pattern_settings(i).get("test.methods")
+            roles.append(
+                (_ROLE_OF_CAPTURE[found[0]], found[0], re.compile(methods) if methods else None)
+                if found
+                else (-1, "", None)
+            )
+        _ROLES_CACHE[spec.name] = roles
+    return roles
+
+
+def _collect(spec: LanguageSpec, root: tree_sitter.Node, data: bytes) -> list[_Entry]:
+    """Run the combined definitions + tests query once; one entry per node found."""
+    roles = _pattern_roles(spec)
+    by_key: dict[tuple[int, int], _Entry] = {}
+    for index, caps in tree_sitter.QueryCursor(spec.query("all")).matches(root):
+        role, capture, methods = roles[index]
+        if role < 0 or "name" not in caps:
+            continue
+        node = caps[capture][0]
+        key = (node.start_byte, node.end_byte)
+        name = caps["name"][0]
+        entry = by_key.get(key)
+        if role == _TEST:
+            if name.type in _STRING_NODES:
+                mode, local = _SUITED, _local_name(name, data)
+            elif "suite.name" in caps:
+                mode = _ABSOLUTE
+                local = f"{_local_name(caps['suite.name'][0], data)}.{_local_name(name, data)}"
+            else:
+                mode, local = _NESTED, _local_name(name, data)
+            if entry is None:
+                by_key[key] = _Entry(node, _TEST, local, mode)
+            else:
+                entry.role = _TEST
+                if mode != _NESTED:
+                    entry.local, entry.mode = local, mode
+            continue
+        if role == _TEST_CLASS:
+            if entry is None:
+                entry = by_key[key] = _Entry(node, _CLASS, _local_name(name, data))
+            entry.methods = methods
+            continue
+        if entry is not None:
+            continue  # a second match of the same node, or a test already named
+        if role == _TYPE_SCOPE:
+            local = _type_name(data[name.start_byte : name.end_byte].decode("utf-8", "replace"))
+        else:
+            local = _local_name(name, data)
+            receiver = caps.get("receiver")
+            if receiver:
+                rnode = receiver[0]
+                rtext = data[rnode.start_byte : rnode.end_byte].decode("utf-8", "replace")
+                local = f"{_type_name(rtext)}.{local}"
+                role = _METHOD
+            elif role == _FUNCTION and name.type == "qualified_identifier":
+                role = _METHOD
+        by_key[key] = _Entry(node, role, local, _SUITED if role == _SUITE else _NESTED)
+    return list(by_key.values())
+
+
+def _grow(entry: _Entry, wrappers: frozenset[str] | None, prefixes: frozenset[str] | None) -> None:
+    """Extend an entry over its wrapping declaration, or the decorators/attributes before it."""
     node = entry.node
-    wrappers = _WRAPPERS.get(language)
     if wrappers is not None:
         parent = node.parent
         if (
@@ -218,7 +292,6 @@ def _grow(entry: _Entry, language: str) -> None:
             entry.end = max(entry.end, parent.end_byte)
             entry.nodes = (parent,)
             return
-    prefixes = _PREFIXES.get(language)
     if prefixes is not None:
         sib = node.prev_named_sibling
         extra: list[tree_sitter.Node] = []
@@ -231,7 +304,8 @@ def _grow(entry: _Entry, language: str) -> None:
 
 
 def _overlaps_error(entry: _Entry) -> bool:
-    if any(n.has_error or n.is_missing for n in entry.nodes):
+    """Whether the entry's span overlaps an ERROR or MISSING node (inside or around it)."""
+    if any(n.has_error for n in entry.nodes):
         return True
     parent = entry.nodes[0].parent
     while parent is not None:
@@ -239,69 +313,6 @@ def _overlaps_error(entry: _Entry) -> bool:
             return True
         parent = parent.parent
     return False
-
-
-def _collect(spec: LanguageSpec, root: tree_sitter.Node, data: bytes) -> list[_Entry]:
-    """Run the tests and definitions queries once each; merge them into entries."""
-    tests: dict[tuple[int, int], tuple[tree_sitter.Node, str, int]] = {}
-    entries: list[_Entry] = []
-    for _, caps in tree_sitter.QueryCursor(spec.query("tests")).matches(root):
-        names = caps.get("name")
-        if not names:
-            continue
-        local = _local_name(names[0], data)
-        if "test" in caps:
-            node = caps["test"][0]
-            key = (node.start_byte, node.end_byte)
-            if key in tests:
-                continue
-            suite = caps.get("suite.name")
-            if suite:
-                tests[key] = (node, f"{_local_name(suite[0], data)}.{local}", _ABSOLUTE)
-            elif names[0].type in _STRING_NODES:
-                tests[key] = (node, local, _SUITED)
-            else:
-                tests[key] = (node, local, _NESTED)
-        elif "suite" in caps:
-            entries.append(_Entry(caps["suite"][0], _SUITE, local, _SUITED))
-    seen: set[tuple[int, int]] = set()
-    for _, caps in tree_sitter.QueryCursor(spec.query("definitions")).matches(root):
-        names = caps.get("name")
-        if not names:
-            continue
-        for capture, role in _ROLE_OF_CAPTURE.items():
-            found = caps.get(capture)
-            if found:
-                break
-        else:
-            continue
-        node = found[0]
-        key = (node.start_byte, node.end_byte)
-        if key in seen:
-            continue
-        seen.add(key)
-        if role in (_TYPE_SCOPE,):
-            local = _type_name(
-                data[names[0].start_byte : names[0].end_byte].decode("utf-8", "replace")
-            )
-            entries.append(_Entry(node, role, local))
-            continue
-        local = _local_name(names[0], data)
-        receiver = caps.get("receiver")
-        if receiver:
-            rtext = data[receiver[0].start_byte : receiver[0].end_byte].decode("utf-8", "replace")
-            local = f"{_type_name(rtext)}.{local}"
-            role = _METHOD
-        elif role == _FUNCTION and "." in local and names[0].type == "qualified_identifier":
-            role = _METHOD
-        test = tests.pop(key, None)
-        if test is not None:
-            entries.append(_Entry(node, _TEST, test[1], test[2]))
-        else:
-            entries.append(_Entry(node, role, local))
-    for node, local, mode in tests.values():  # tests that are not definitions (it(...) calls)
-        entries.append(_Entry(node, _TEST, local, mode))
-    return entries
 
 
 def _qualify(entries: list[_Entry]) -> None:
@@ -320,8 +331,10 @@ def _qualify(entries: list[_Entry]) -> None:
             parent = next((p for p in reversed(stack) if p.mode == _NESTED), None)
             if parent is not None:
                 e.qname = f"{parent.qname}.{e.local}"
-                if e.role == _FUNCTION and parent.role in (_CLASS, _TYPE_SCOPE):
+                if e.role == _FUNCTION and parent.role in _CLASSLIKE:
                     e.role = _METHOD
+                if parent.methods is not None and e.role == _METHOD and parent.methods.search(e.local):
+                    e.role = _TEST
         stack.append(e)
 
 
@@ -341,10 +354,11 @@ def _extract(
     file_has_error = root.has_error
     entries = _collect(spec, root, data)
     language = spec.name
-    grow = language in _WRAPPERS or language in _PREFIXES
-    for e in entries:
-        if grow and e.role != _SUITE:
-            _grow(e, language)
+    wrappers, prefixes = _WRAPPERS.get(language), _PREFIXES.get(language)
+    if wrappers is not None or prefixes is not None:
+        for e in entries:
+            if e.role != _SUITE:
+                _grow(e, wrappers, prefixes)
     _qualify(entries)
     out: list[Fragment] = []
     if include_module:
@@ -353,8 +367,9 @@ def _extract(
         kind = _KIND_OF_ROLE.get(e.role)
         if kind is None:
             continue
-        first = e.nodes[-1]
-        start_line, end_line = _line_span(first.start_point, e.nodes[0].end_point)
+        start_line = e.nodes[-1].start_point[0] + 1
+        end_row, end_col = e.nodes[0].end_point
+        end_line = end_row if end_col == 0 and end_row >= start_line else end_row + 1
         text = data[e.start : e.end].decode("utf-8", "surrogatepass")
         err = file_has_error and _overlaps_error(e)
         out.append(
@@ -407,7 +422,7 @@ def _read(path: Path, max_bytes: int) -> tuple[bytes | None, str]:
         return None, f"unreadable ({exc.strerror or exc}); check that it exists and its permissions"
     if len(data) > max_bytes:
         return None, f"larger than the {max_bytes:,}-byte limit; raise --max-bytes to include it"
-    if not data.strip():
+    if not data or data.isspace():
         return None, "empty file" if not data else "empty file (only whitespace)"
     if b"\0" in data[:BINARY_SNIFF_BYTES]:
         return None, "binary file (NUL byte in the first 8 KiB)"

@@ -1,6 +1,8 @@
 ; JUnit tests.  Capture names (read by embedmotion.parsing):
-;   @test   the test method (the same node the definitions query captures)
-;   @name   its name
+;   @test         a test method (the same node the definitions query captures)
+;   @test.class   a test class; its methods whose names match the pattern's
+;                 `test.methods` setting are tests
+;   @name         the method's or class's name
 ; JUnit 4/5: methods annotated @Test, @ParameterizedTest, @RepeatedTest,
 ; @TestFactory or @TestTemplate (also fully qualified, e.g. @org.junit.Test).
 ; JUnit 3: methods starting with "test" of classes extending TestCase.
@@ -12,11 +14,8 @@
   name: (identifier) @name
   (#match? @_ann "(^|[.])(Test|ParameterizedTest|RepeatedTest|TestFactory|TestTemplate)$")) @test
 
-(class_declaration
-  superclass: (superclass [(type_identifier) (scoped_type_identifier)] @_base)
-  body: (class_body
-    (method_declaration
-      name: (identifier) @name
-      body: (block)) @test)
-  (#match? @_base "(^|[.])TestCase$")
-  (#match? @name "^test"))
+((class_declaration
+   name: (identifier) @name
+   superclass: (superclass [(type_identifier) (scoped_type_identifier)] @_base)) @test.class
+ (#match? @_base "(^|[.])TestCase$")
+ (#set! test.methods "^test"))

@@ -1,9 +1,13 @@
-; Python tests, as pytest and unittest collect them.  Capture names:
-;   @test   the test's function_definition (the same node the definitions query captures)
-;   @name   its name
-; pytest: module-level functions whose names start with "test", and such methods
-; of classes whose names start with "Test".  unittest: methods starting with
-; "test" of classes deriving from something called ...TestCase.
+; Python tests, as pytest and unittest collect them.  Capture names (read by
+; embedmotion.parsing):
+;   @test         a test function (the same node the definitions query captures)
+;   @test.class   a test class; its methods whose names match the pattern's
+;                 `test.methods` setting are tests ("TestStack.test_push")
+;   @name         the test's or class's name
+; pytest: module-level functions whose names start with "test", and such methods of
+; classes whose names start with "Test".  unittest: methods starting with "test" of
+; classes deriving from something called ...TestCase.
+; (Class patterns match once per class, not once per method: cheaper to run.)
 
 (module
   (function_definition
@@ -16,38 +20,14 @@
       name: (identifier) @name) @test)
   (#match? @name "^test"))
 
-(class_definition
-  name: (identifier) @_class
-  body: (block
-    (function_definition
-      name: (identifier) @name) @test)
-  (#match? @_class "^Test")
-  (#match? @name "^test"))
+((class_definition
+   name: (identifier) @name) @test.class
+ (#match? @name "^Test")
+ (#set! test.methods "^test"))
 
-(class_definition
-  name: (identifier) @_class
-  body: (block
-    (decorated_definition
-      definition: (function_definition
-        name: (identifier) @name) @test))
-  (#match? @_class "^Test")
-  (#match? @name "^test"))
-
-(class_definition
-  superclasses: (argument_list
-    [(identifier) (attribute)] @_base)
-  body: (block
-    (function_definition
-      name: (identifier) @name) @test)
-  (#match? @_base "TestCase$")
-  (#match? @name "^test"))
-
-(class_definition
-  superclasses: (argument_list
-    [(identifier) (attribute)] @_base)
-  body: (block
-    (decorated_definition
-      definition: (function_definition
-        name: (identifier) @name) @test))
-  (#match? @_base "TestCase$")
-  (#match? @name "^test"))
+((class_definition
+   name: (identifier) @name
+   superclasses: (argument_list
+     [(identifier) (attribute)] @_base)) @test.class
+ (#match? @_base "TestCase$")
+ (#set! test.methods "^test"))
