@@ -150,29 +150,44 @@ def synthetic(root: Path, n: int, seed: int = 0) -> Path:
 _DEF = re.compile(r"^(?P<indent>[ \t]*)def (?P<name>\w+)\(", re.MULTILINE)
 
 
+_HEADER_END = re.compile(r":[ \t]*(#[^\n]*)?\n")
+
+
 def _mutate(text: str, rng: random.Random) -> str:
-    defs = list(_DEF.finditer(text))
+    """One plausible edit of a random function; always leaves valid Python."""
+    defs = [m for m in _DEF.finditer(text) if not _decorated(text, m.start())]
     if not defs:
         return text + "\n\ndef added_function():\n    return None\n"
     m = rng.choice(defs)
+    indent = m.group("indent")
     action = rng.choice(["insert", "insert", "rename", "delete", "add"])
     if action == "rename":
         new = f"{m.group('name')}_v{rng.randint(0, 999)}"
         return text[: m.start("name")] + new + text[m.end("name") :]
-    line_end = text.index("\n", m.end()) + 1 if "\n" in text[m.end() :] else len(text)
     if action == "insert":
-        body_indent = m.group("indent") + "    "
-        return (
-            text[:line_end] + f"{body_indent}_trace = {rng.randint(0, 10**6)}\n" + text[line_end:]
-        )
-    if action == "delete":
-        nxt = next((d.start() for d in defs if d.start() > m.start()), len(text))
-        if text[m.start() : nxt].count("\n") > 60:
+        header = _HEADER_END.search(text, m.end())
+        if header is None:
             return text
+        stmt = f"{indent}    _trace = {rng.randint(0, 10**6)}\n"
+        return text[: header.end()] + stmt + text[header.end() :]
+    if action == "delete":
+        nxt = next((d.start() for d in _DEF.finditer(text) if d.start() > m.start()), len(text))
+        segment = text[m.start() : nxt]
+        body = [ln for ln in segment.splitlines()[1:] if ln.strip()]
+        if segment.count("\n") > 60 or any(
+            len(ln) - len(ln.lstrip()) <= len(indent)
+            and not ln.lstrip().startswith((")", "]", "}"))
+            for ln in body
+        ):
+            return text  # the segment holds more than this one function
         return text[: m.start()] + text[nxt:]
-    indent = m.group("indent")
     added = f"{indent}def helper_{rng.randint(0, 10**6)}(x):\n{indent}    return x * 2\n\n"
     return text[: m.start()] + added + text[m.start() :]
+
+
+def _decorated(text: str, start: int) -> bool:
+    before = text[:start].rstrip().rsplit("\n", 1)[-1].strip()
+    return before.startswith("@")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -87,6 +87,8 @@ log = logging.getLogger(__name__)
 
 #: Pairs of leftover fragments at least this similar are taken for renames / moves.
 RENAME_SIMILARITY = 0.6
+#: Above this many (removed x added) leftovers, only same-named ones are compared.
+MAX_SIMILARITY_PAIRS = 250_000
 DEFAULT_MAX_BYTES = 1_000_000
 _SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv", ".tox"}
 
@@ -317,16 +319,25 @@ _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 def _match_by_similarity(
-    old: list[Fragment], new: list[Fragment]
+    old: list[Fragment],
+    new: list[Fragment],
+    group_old: list[int] | None = None,
+    group_new: list[int] | None = None,
+    *,
+    same_name: bool = False,
 ) -> tuple[list[tuple[Fragment, Fragment]], list[Fragment], list[Fragment]]:
     """Greedy best-first pairing of leftovers whose token sequences are similar.
 
     Similarity is :class:`difflib.SequenceMatcher` ``ratio`` on word/punctuation
     tokens (>= :data:`RENAME_SIMILARITY`), after two cheap upper bounds (token
-    counts and token multisets) have ruled out hopeless pairs.
+    counts and token multisets) have ruled out hopeless pairs.  Fragments of the
+    same group (file) are never paired.  Past :data:`MAX_SIMILARITY_PAIRS`
+    candidate pairs only fragments with the same unqualified name are compared.
     """
     if not old or not new:
         return [], old, new
+    short = [f.name.rsplit(".", 1)[-1] for f in old]
+    only_same_name = same_name or len(old) * len(new) > MAX_SIMILARITY_PAIRS
     old_tokens = [_TOKEN.findall(f.text) for f in old]
     new_tokens = [_TOKEN.findall(f.text) for f in new]
     old_bags = [Counter(t) for t in old_tokens]
@@ -336,9 +347,14 @@ def _match_by_similarity(
     for j, b in enumerate(new):
         lb = len(new_tokens[j])
         matcher.set_seq2(new_tokens[j])
+        b_short = b.name.rsplit(".", 1)[-1]
         for i, a in enumerate(old):
             la = len(old_tokens[i])
             if a.language != b.language or not la or not lb:
+                continue
+            if group_old is not None and group_new is not None and group_old[i] == group_new[j]:
+                continue
+            if only_same_name and short[i] != b_short:
                 continue
             if 2 * min(la, lb) / (la + lb) < RENAME_SIMILARITY:
                 continue
@@ -347,8 +363,7 @@ def _match_by_similarity(
             matcher.set_seq1(old_tokens[i])
             score = matcher.ratio()
             if score >= RENAME_SIMILARITY:
-                same_name = a.name.rsplit(".", 1)[-1] == b.name.rsplit(".", 1)[-1]
-                scored.append((score + (0.01 if same_name else 0.0), i, j))
+                scored.append((score + (0.01 if short[i] == b_short else 0.0), i, j))
     scored.sort(key=lambda t: (-t[0], t[1], t[2]))
     used_old: set[int] = set()
     used_new: set[int] = set()
@@ -387,60 +402,72 @@ def _pair_changes(
     commit: str,
     cache: _ParseCache | None = None,
 ) -> list[_Pair]:
-    """Match fragments of all changed files of one commit (or patch, or pair of trees)."""
+    """Match fragments of all changed files of one commit (or patch, or pair of trees).
+
+    In order: same qualified name in the same file; same name in another file
+    of the commit (a move); similar text in the same file (a rename); similar
+    text in another file (a move and rename).  What is left is added/removed.
+    """
     pairs: list[_Pair] = []
-    leftovers_old: list[tuple[Fragment, _FileChange]] = []
-    leftovers_new: list[tuple[Fragment, _FileChange]] = []
-    for change in changes:
+    old_left: list[tuple[Fragment, int]] = []  # (fragment, index of its change)
+    new_left: list[tuple[Fragment, int]] = []
+    every: dict[int, tuple[list[Fragment], list[Fragment]]] = {}
+    for k, change in enumerate(changes):
         old = _fragments(change.old_text, change, "old", result, commit, cache)
         new = _fragments(change.new_text, change, "new", result, commit, cache)
         if old is None or new is None:
             continue
+        every[k] = (old, new)
         by_name: dict[str, list[Fragment]] = {}
         for f in old:
             by_name.setdefault(f.name, []).append(f)
-        rest_new: list[Fragment] = []
         for f in new:
             same = by_name.get(f.name)
             if not same:
-                rest_new.append(f)
+                new_left.append((f, k))
                 continue
             before = same.pop(0)
             if before.text == f.text or _only_nested_changed(before, old, f, new):
                 continue
             pairs.append((before, f, "modified", _hunks_for(change.hunks, change.hunks, before, f)))
-        rest_old = [f for fs in by_name.values() for f in fs]
-        renamed, rest_old, rest_new = _match_by_similarity(rest_old, rest_new)
-        for before, after in renamed:
-            if _only_nested_changed(before, old, after, new):
+        old_left.extend((f, k) for fs in by_name.values() for f in fs)
+
+    def take(within: bool, same_name: bool) -> None:
+        nonlocal old_left, new_left
+        matched: list[tuple[Fragment, Fragment]] = []
+        if within:
+            for k in every:
+                olds = [f for f, c in old_left if c == k]
+                news = [f for f, c in new_left if c == k]
+                matched += _match_by_similarity(olds, news)[0]
+        elif len(every) > 1:
+            matched = _match_by_similarity(
+                [f for f, _ in old_left],
+                [f for f, _ in new_left],
+                [c for _, c in old_left],
+                [c for _, c in new_left],
+                same_name=same_name,
+            )[0]
+        where_old = {id(f): c for f, c in old_left}
+        where_new = {id(f): c for f, c in new_left}
+        for before, after in matched:
+            ko, kn = where_old[id(before)], where_new[id(after)]
+            if ko == kn and _only_nested_changed(before, every[ko][0], after, every[kn][1]):
                 continue
-            pairs.append(
-                (before, after, "renamed", _hunks_for(change.hunks, change.hunks, before, after))
-            )
-        leftovers_old.extend((f, change) for f in rest_old)
-        leftovers_new.extend((f, change) for f in rest_new)
-    # Moves across files of the same commit.
-    old_frags = [f for f, _ in leftovers_old]
-    new_frags = [f for f, _ in leftovers_new]
-    where_old = {id(f): c for f, c in leftovers_old}
-    where_new = {id(f): c for f, c in leftovers_new}
-    moved: list[tuple[Fragment, Fragment]] = []
-    if leftovers_old and leftovers_new and len(changes) > 1:
-        candidates_old = [f for f in old_frags if f.path not in {g.path for g in new_frags}]
-        candidates_new = [f for f in new_frags if f.path not in {g.path for g in old_frags}]
-        moved, _, _ = _match_by_similarity(candidates_old, candidates_new)
-    moved_ids = {id(f) for pair in moved for f in pair}
-    for before, after in moved:
-        hunks = _hunks_for(where_old[id(before)].hunks, where_new[id(after)].hunks, before, after)
-        pairs.append((before, after, "renamed", hunks))
-    for f in old_frags:
-        if id(f) not in moved_ids:
-            c = where_old[id(f)]
-            pairs.append((f, None, "removed", _hunks_for(c.hunks, [], f, None)))
-    for f in new_frags:
-        if id(f) not in moved_ids:
-            c = where_new[id(f)]
-            pairs.append((None, f, "added", _hunks_for([], c.hunks, None, f)))
+            hunks = _hunks_for(changes[ko].hunks, changes[kn].hunks, before, after)
+            pairs.append((before, after, "renamed", hunks))
+        done = {id(f) for pair in matched for f in pair}
+        old_left = [(f, c) for f, c in old_left if id(f) not in done]
+        new_left = [(f, c) for f, c in new_left if id(f) not in done]
+
+    if old_left and new_left:
+        take(within=False, same_name=True)
+        take(within=True, same_name=False)
+        take(within=False, same_name=False)
+    for f, k in old_left:
+        pairs.append((f, None, "removed", _hunks_for(changes[k].hunks, [], f, None)))
+    for f, k in new_left:
+        pairs.append((None, f, "added", _hunks_for([], changes[k].hunks, None, f)))
     return pairs
 
 
@@ -1360,6 +1387,7 @@ def mine_patch(
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "MAX_SIMILARITY_PAIRS",
     "RENAME_SIMILARITY",
     "MiningResult",
     "iter_commit_edits",

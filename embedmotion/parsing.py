@@ -142,7 +142,7 @@ _COMMENT_RE = re.compile(r";[^\n]*")
 class _Entry:
     """A definition, test or scope found by the query, before it becomes a Fragment."""
 
-    __slots__ = ("start", "end", "node", "role", "local", "mode", "qname", "nodes", "methods")
+    __slots__ = ("start", "end", "node", "role", "local", "mode", "qname", "nodes", "test_class")
 
     def __init__(self, node: tree_sitter.Node, role: int, local: str, mode: int = _NESTED):
         self.node = node
@@ -154,7 +154,7 @@ class _Entry:
         self.qname = local
         # the nodes the fragment spans: the captured node (or its wrapper) first
         self.nodes: tuple[tree_sitter.Node, ...] = (node,)
-        self.methods: re.Pattern[str] | None = None  # test classes: which methods are tests
+        self.test_class = False  # methods named test* are tests
 
 
 # ---------------------------------------------------------------------------------- names
@@ -203,12 +203,13 @@ def _local_name(node: tree_sitter.Node, data: bytes) -> str:
 
 
 # ---------------------------------------------------------------------------- extraction
-_ROLES_CACHE: dict[str, list[tuple[int, str, re.Pattern[str] | None]]] = {}
+_ROLES_CACHE: dict[str, list[tuple[int, str]]] = {}
+# methods of a @test.class whose names start with this are tests (pytest, unittest, JUnit 3)
+_TEST_METHOD_PREFIX = "test"
 
 
-def _pattern_roles(spec: LanguageSpec) -> list[tuple[int, str, re.Pattern[str] | None]]:
-    """Per pattern of the combined query: its role, the capture holding its node, and
-    (test classes) the ``test.methods`` regex set by ``#set!``."""
+def _pattern_roles(spec: LanguageSpec) -> list[tuple[int, str]]:
+    """Per pattern of the combined query: its role and the capture holding its node."""
     roles = _ROLES_CACHE.get(spec.name)
     if roles is None:
         query = spec.query("all")
@@ -218,12 +219,7 @@ def _pattern_roles(spec: LanguageSpec) -> list[tuple[int, str, re.Pattern[str] |
             text = source[query.start_byte_for_pattern(i) : query.end_byte_for_pattern(i)]
             names = _CAPTURE_RE.findall(_COMMENT_RE.sub("", text.decode("utf-8")))
             found = [n for n in names if n in _ROLE_OF_CAPTURE]
-            methods = query.pattern_settings(i).get("test.methods")
-            roles.append(
-                (_ROLE_OF_CAPTURE[found[0]], found[0], re.compile(methods) if methods else None)
-                if found
-                else (-1, "", None)
-            )
+            roles.append((_ROLE_OF_CAPTURE[found[0]], found[0]) if found else (-1, ""))
         _ROLES_CACHE[spec.name] = roles
     return roles
 
@@ -233,7 +229,7 @@ def _collect(spec: LanguageSpec, root: tree_sitter.Node, data: bytes) -> list[_E
     roles = _pattern_roles(spec)
     by_key: dict[tuple[int, int], _Entry] = {}
     for index, caps in tree_sitter.QueryCursor(spec.query("all")).matches(root):
-        role, capture, methods = roles[index]
+        role, capture = roles[index]
         if role < 0 or "name" not in caps:
             continue
         node = caps[capture][0]
@@ -258,7 +254,7 @@ def _collect(spec: LanguageSpec, root: tree_sitter.Node, data: bytes) -> list[_E
         if role == _TEST_CLASS:
             if entry is None:
                 entry = by_key[key] = _Entry(node, _CLASS, _local_name(name, data))
-            entry.methods = methods
+            entry.test_class = True
             continue
         if entry is not None:
             continue  # a second match of the same node, or a test already named
@@ -333,7 +329,7 @@ def _qualify(entries: list[_Entry]) -> None:
                 e.qname = f"{parent.qname}.{e.local}"
                 if e.role == _FUNCTION and parent.role in _CLASSLIKE:
                     e.role = _METHOD
-                if parent.methods is not None and e.role == _METHOD and parent.methods.search(e.local):
+                if parent.test_class and e.role == _METHOD and e.local.startswith(_TEST_METHOD_PREFIX):
                     e.role = _TEST
         stack.append(e)
 

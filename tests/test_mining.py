@@ -548,6 +548,29 @@ def test_mine_pair_files_and_folders(tmp_path: Path) -> None:
         mine_pair(before, tmp_path / "nowhere")
 
 
+def test_moves_across_files(tmp_path: Path) -> None:
+    before, after = tmp_path / "before", tmp_path / "after"
+    files = {
+        "before/pkg/calc.py": "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n",
+        "before/pkg/ops.py": "def neg(a):\n    return -a\n",
+        "after/pkg/calc.py": "def add(a, b):\n    return a + b\n\n\ndef mul(a, b):\n    return a * b\n",
+        "after/pkg/ops.py": "def neg(a):\n    return -a\n\n\ndef sub(x, y):\n    return x - y\n",
+        "before/pkg/shapes.py": "def area(w, h):\n    w = abs(w)\n    return w * h\n",
+        "after/pkg/geometry.py": "def surface(w, h):\n    w = abs(w)\n    return w * h\n",
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    result = mine_pair(before, after)
+    assert [(e.status, _ref(e.before), _ref(e.after), e.trivial) for e in result.edits] == [
+        # same name in another file first: `sub` moved (and its parameters renamed) ...
+        ("renamed", "pkg/calc.py::sub", "pkg/ops.py::sub", "rename"),
+        # ... so the similar `mul` is an addition, not a rename of `sub`
+        ("renamed", "pkg/shapes.py::area", "pkg/geometry.py::surface", "rename"),
+        ("added", None, "pkg/calc.py::mul", ""),
+    ]
+
+
 # ---------------------------------------------------------------------------------------------
 # labels and triviality
 # ---------------------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 ; JUnit tests.  Capture names (read by embedmotion.parsing):
 ;   @test         a test method (the same node the definitions query captures)
-;   @test.class   a test class; its methods whose names match the pattern's
-;                 `test.methods` setting are tests
+;   @test.class   a test class: its methods whose names start with "test" are tests
 ;   @name         the method's or class's name
 ; JUnit 4/5: methods annotated @Test, @ParameterizedTest, @RepeatedTest,
 ; @TestFactory or @TestTemplate (also fully qualified, e.g. @org.junit.Test).
@@ -17,5 +16,4 @@
 ((class_declaration
    name: (identifier) @name
    superclass: (superclass [(type_identifier) (scoped_type_identifier)] @_base)) @test.class
- (#match? @_base "(^|[.])TestCase$")
- (#set! test.methods "^test"))
+ (#match? @_base "(^|[.])TestCase$"))

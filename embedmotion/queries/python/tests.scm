@@ -1,8 +1,7 @@
 ; Python tests, as pytest and unittest collect them.  Capture names (read by
 ; embedmotion.parsing):
 ;   @test         a test function (the same node the definitions query captures)
-;   @test.class   a test class; its methods whose names match the pattern's
-;                 `test.methods` setting are tests ("TestStack.test_push")
+;   @test.class   a test class: its methods whose names start with "test" are tests ("TestStack.test_push")
 ;   @name         the test's or class's name
 ; pytest: module-level functions whose names start with "test", and such methods of
 ; classes whose names start with "Test".  unittest: methods starting with "test" of
@@ -22,12 +21,10 @@
 
 ((class_definition
    name: (identifier) @name) @test.class
- (#match? @name "^Test")
- (#set! test.methods "^test"))
+ (#match? @name "^Test"))
 
 ((class_definition
    name: (identifier) @name
    superclasses: (argument_list
      [(identifier) (attribute)] @_base)) @test.class
- (#match? @_base "TestCase$")
- (#set! test.methods "^test"))
+ (#match? @_base "TestCase$"))
