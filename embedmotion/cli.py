@@ -311,3 +311,4 @@ if __name__ == "__main__":
     main()
 
 from . import cli_edits  # noqa: E402,F401  (registers the edit and geometry commands)
+from . import cli_suggest  # noqa: E402,F401  (registers `suggest`)

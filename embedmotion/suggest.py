@@ -1,0 +1,383 @@
+"""Suggest: rank candidate changes for a piece of code along a direction.
+
+Point at a fragment, name a direction, get concrete after-versions ranked by
+where they move the code in embedding space::
+
+    from embedmotion.suggest import suggest
+    result = suggest(code, "less-flaky", language="python", k=5)
+    for s in result.suggestions:
+        print(s.score, s.parts, s.source, s.description)
+        print(s.diff)
+
+Candidates come from pluggable **sources**:
+
+``rewrites``  tree-sitter rewrite operators (:mod:`embedmotion.rewrites`) — seed the
+              RNG, wait instead of sleeping, add a timeout, narrow an except, ...
+``history``   edits of a corpus (default: the curated corpus) whose motion aligns
+              with the direction and whose *before* resembles the target; each is
+              shown as an exemplar, and where its diff transfers onto the target
+              (a fuzzy, indentation-aware patch of the changed lines) the
+              transferred version becomes a candidate
+``user``      texts you supply (a directory of files, a patch set, JSONL from an
+              LLM or an agent): embedmotion ranks what others generate
+
+**Ranking.**  For a candidate *c* of target *t*, the motion ``m`` is the edit
+vector of ``t → c`` in the direction's representation (``hunk`` by default).
+The score is::
+
+    score = cos(m, d)  +  closeness_weight · cos(embed(c), embed(t))
+
+— alignment with the direction, balanced against staying close to the
+original (a candidate that rewrites everything moves a lot, in many
+directions at once).  ``closeness_weight`` (default
+:data:`DEFAULT_CLOSENESS`) is the documented trade-off.  The *decoding* view —
+how close each candidate lies to ``embed(t) + alpha·d`` — is reported as a
+third part (``decode``) and breaks exact ties.  Ordering is deterministic:
+score, then decode, then source order, then text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .algebra import unit
+from .errors import UsageError, check_param
+from .geometry import Direction, EditSpace
+
+if TYPE_CHECKING:
+    from .embedding import Embedder
+
+DEFAULT_CLOSENESS = 0.25
+DEFAULT_ALPHA = 0.5
+SOURCES = ("rewrites", "history", "user")
+MAX_CANDIDATES = 120
+
+
+@dataclass
+class Suggestion:
+    """One ranked candidate: the new text, its diff, the score and the score's parts."""
+
+    text: str
+    source: str
+    description: str
+    score: float = 0.0
+    parts: dict[str, float] = field(default_factory=dict)
+    diff: str = ""
+    operator: str = ""
+    exemplar: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"score": self.score, "parts": self.parts, "source": self.source,
+                "operator": self.operator, "description": self.description,
+                "exemplar": self.exemplar, "diff": self.diff, "text": self.text}
+
+
+@dataclass
+class Exemplar:
+    """A corpus edit shown as evidence: "code like yours was changed like this"."""
+
+    edit_id: str
+    similarity: float
+    alignment: float
+    message: str
+    diff: str
+    language: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(vars(self))
+
+
+@dataclass
+class SuggestResult:
+    target: str
+    language: str
+    direction: dict[str, Any]
+    suggestions: list[Suggestion]
+    exemplars: list[Exemplar]
+    considered: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"language": self.language, "direction": self.direction,
+                "considered": self.considered,
+                "suggestions": [s.to_dict() for s in self.suggestions],
+                "exemplars": [e.to_dict() for e in self.exemplars]}
+
+
+def unified(before: str, after: str, path: str = "fragment") -> str:
+    return "".join(difflib.unified_diff(before.splitlines(keepends=True),
+                                        after.splitlines(keepends=True),
+                                        fromfile=f"a/{path}", tofile=f"b/{path}", n=3))
+
+
+# ---------------------------------------------------------------------------- transfer
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip())]
+
+
+def transfer_edit(exemplar_before: str, exemplar_after: str, target: str) -> str | None:
+    """Apply the exemplar's line changes to ``target`` by fuzzy matching; None if they don't fit.
+
+    Each changed block of the exemplar (removed lines → added lines) is located in
+    the target by whitespace-insensitive similarity (≥ 0.75 per line, in order);
+    the added lines are re-indented to the target's indentation at that point.
+    Pure insertions are anchored on the exemplar's preceding context line.
+    """
+    a = exemplar_before.splitlines()
+    b = exemplar_after.splitlines()
+    t = target.splitlines()
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    out = list(t)
+    offset = 0
+    changed = False
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            continue
+        removed, added = a[i1:i2], b[j1:j2]
+        if removed:
+            pos = _find_block(out, removed, start=0)
+            if pos is None:
+                return None
+            ref_indent = _indent(removed[0])
+            tgt_indent = _indent(out[pos])
+            new_lines = [_reindent(x, ref_indent, tgt_indent) for x in added]
+            out[pos:pos + len(removed)] = new_lines
+            changed = True
+        else:
+            anchor = a[i1 - 1] if i1 > 0 else None
+            if anchor is None or not anchor.strip():
+                return None
+            pos = _find_block(out, [anchor], start=0)
+            if pos is None:
+                return None
+            ref_indent = _indent(anchor)
+            tgt_indent = _indent(out[pos])
+            out[pos + 1:pos + 1] = [_reindent(x, ref_indent, tgt_indent) for x in added]
+            changed = True
+        offset += 1
+    if not changed:
+        return None
+    res = "\n".join(out) + ("\n" if target.endswith("\n") else "")
+    return res if res.strip() != target.strip() else None
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s.strip())
+
+
+def _find_block(lines: list[str], block: list[str], start: int) -> int | None:
+    nb = [_norm(x) for x in block]
+    best, best_score = None, 0.0
+    for pos in range(start, len(lines) - len(block) + 1):
+        score = 0.0
+        for k, want in enumerate(nb):
+            got = _norm(lines[pos + k])
+            if want == got:
+                score += 1.0
+            else:
+                r = difflib.SequenceMatcher(None, want, got, autojunk=False).ratio()
+                if r < 0.75:
+                    score = -1.0
+                    break
+                score += r
+        if score > best_score:
+            best, best_score = pos, score
+    return best
+
+
+def _reindent(line: str, ref: str, tgt: str) -> str:
+    if line.startswith(ref):
+        return tgt + line[len(ref):]
+    return tgt + line.lstrip() if line.strip() else line
+
+
+def _parses(text: str, language: str) -> bool:
+    from .languages import get_language
+
+    try:
+        tree = get_language(language).parser().parse(text.encode("utf-8"))
+    except Exception:
+        return False
+    return not tree.root_node.has_error
+
+
+# ---------------------------------------------------------------------------- ranking
+class Ranker:
+    """Scores candidates for one target along one direction (see the module docstring)."""
+
+    def __init__(self, embedder: Embedder, direction: Direction, *,
+                 representation: str | None = None, closeness_weight: float = DEFAULT_CLOSENESS,
+                 alpha: float = DEFAULT_ALPHA) -> None:
+        self.embedder = embedder
+        self.direction = direction
+        rep = representation or direction.provenance_.get("representation") or "hunk"
+        self.representation = rep if rep in ("fragment", "hunk", "diff") else "hunk"
+        self.closeness_weight = closeness_weight
+        self.alpha = alpha
+
+    def score(self, target: str, candidates: Sequence[str]) -> list[dict[str, float]]:
+        from .edits import Edit
+        from .fragments import Fragment
+
+        if not candidates:
+            return []
+        d = self.direction.vector_
+        texts: dict[str, int] = {}
+
+        def slot(s: str) -> int:
+            return texts.setdefault(s, len(texts))
+
+        t_slot = slot(target)
+        plan = []
+        for c in candidates:
+            e = Edit(Fragment.from_text(target), Fragment.from_text(c), "modified")
+            if self.representation == "hunk":
+                hb, ha = e.hunk_texts(context=2)
+                plan.append((slot(hb), slot(ha), slot(c)))
+            elif self.representation == "diff":
+                plan.append((-1, slot(e.diff(context=2)), slot(c)))
+            else:
+                plan.append((t_slot, slot(c), slot(c)))
+        order = sorted(texts, key=texts.__getitem__)
+        V = self.embedder.encode(order, normalize=True)
+        vt = V[t_slot]
+        query = unit(vt + self.alpha * d)
+        out = []
+        for hb, ha, cs in plan:
+            m = V[ha] if hb < 0 else V[ha] - V[hb]
+            nm = float(np.linalg.norm(m))
+            align = float(m @ d) / nm if nm > 0 else 0.0
+            close = float(V[cs] @ vt)
+            decode = float(V[cs] @ query)
+            out.append({"align": align, "closeness": close, "decode": decode,
+                        "score": align + self.closeness_weight * close})
+        return out
+
+
+# ---------------------------------------------------------------------------- main entry
+def suggest(
+    target: str,
+    direction: Direction | str,
+    *,
+    language: str,
+    k: int = 5,
+    sources: Iterable[str] = ("rewrites", "history"),
+    candidates: Sequence[str] | None = None,
+    space: EditSpace | None = None,
+    embedder: Embedder | None = None,
+    families: Iterable[str] | None = None,
+    closeness_weight: float = DEFAULT_CLOSENESS,
+    alpha: float = DEFAULT_ALPHA,
+    n_exemplars: int = 3,
+    path: str = "fragment",
+) -> SuggestResult:
+    """Rank candidate after-versions of ``target`` along ``direction``.
+
+    ``direction``: a fitted :class:`~embedmotion.geometry.Direction` or a name
+    (:func:`embedmotion.directions.get_direction`).  ``sources``: any of
+    ``rewrites``, ``history``, ``user`` (``user`` needs ``candidates``).
+    ``space``: the edits used as history (default: the curated corpus).
+    """
+    check_param(isinstance(k, int) and k > 0, "k", "suggest", "a positive integer", k)
+    srcs = list(dict.fromkeys(sources))
+    if candidates is not None and "user" not in srcs:
+        srcs.append("user")
+    for s in srcs:
+        check_param(s in SOURCES, "sources", "suggest", f"a subset of {SOURCES}", s)
+    if "user" in srcs and not candidates:
+        raise UsageError("The 'user' source needs candidates.",
+                         fix="Pass candidates=[...] (or --source DIR / a JSONL file on the CLI).")
+    if not target.strip():
+        raise UsageError("suggest needs a non-empty target fragment.")
+    from .languages import get_language
+
+    get_language(language)  # clear LanguageError for an unknown language
+    if embedder is None:
+        from .embedding import load_embedder
+
+        embedder = load_embedder()
+    if isinstance(direction, str):
+        from .directions import get_direction
+
+        direction = get_direction(direction, embedder=embedder)
+    pool: list[Suggestion] = []
+    exemplars: list[Exemplar] = []
+    if "rewrites" in srcs:
+        from .rewrites import generate
+
+        for c in generate(target, language, families=families, limit=MAX_CANDIDATES):
+            pool.append(Suggestion(c.text, "rewrites", c.description, operator=c.operator))
+    if "history" in srcs:
+        if space is None:
+            from .directions import curated_space
+
+            space = curated_space(embedder=embedder)
+        exemplars, transferred = _history(target, language, direction, space, embedder,
+                                          n_exemplars=max(n_exemplars, 8))
+        pool.extend(transferred)
+        exemplars = exemplars[:n_exemplars]
+    for n, c in enumerate(candidates or []):
+        pool.append(Suggestion(c, "user", f"user candidate #{n + 1}", operator="user"))
+    seen: set[str] = set()
+    unique: list[Suggestion] = []
+    for s in pool:
+        key = s.text.strip()
+        if key and key not in seen and key != target.strip():
+            seen.add(key)
+            unique.append(s)
+    ranker = Ranker(embedder, direction, closeness_weight=closeness_weight, alpha=alpha)
+    scores = ranker.score(target, [s.text for s in unique])
+    for s, sc in zip(unique, scores):
+        s.score = sc["score"]
+        s.parts = {"align": sc["align"], "closeness": sc["closeness"], "decode": sc["decode"]}
+        s.diff = unified(target, s.text, path)
+    order = sorted(range(len(unique)), key=lambda i: (-round(unique[i].score, 6),
+                                                      -round(unique[i].parts["decode"], 6),
+                                                      i, unique[i].text))
+    ranked = [unique[i] for i in order][:k]
+    prov = dict(direction.provenance_)
+    return SuggestResult(target, language, prov, ranked, exemplars, len(unique))
+
+
+def _history(
+    target: str, language: str, direction: Direction, space: EditSpace, embedder: Embedder,
+    *, n_exemplars: int,
+) -> tuple[list[Exemplar], list[Suggestion]]:
+    """Corpus edits that resemble the target and move along the direction; transfer them."""
+    B = np.asarray(space.arrays["edit_before"], dtype=np.float32)
+    if not len(B):
+        return [], []
+    vt = embedder.encode([target], normalize=True)[0]
+    sim = B @ vt
+    X = space.vectors()
+    nx = np.linalg.norm(X, axis=1)
+    align = (X @ direction.vector_) / np.where(nx > 0, nx, 1.0)
+    # resemble the target AND move the right way; same language first
+    lang = space.frame["after_language"].fillna(space.frame["before_language"]).astype(str).to_numpy()
+    score = sim + align + 0.1 * (lang == language)
+    order = np.argsort(-score, kind="stable")[: max(n_exemplars * 4, 24)]
+    exemplars: list[Exemplar] = []
+    transferred: list[Suggestion] = []
+    for i in order:
+        row = space.frame.iloc[int(i)]
+        bt, at = str(row.get("before_text") or ""), str(row.get("after_text") or "")
+        if not bt or not at:
+            continue
+        if len(exemplars) < n_exemplars:
+            exemplars.append(Exemplar(str(row["id"]), float(sim[i]), float(align[i]),
+                                      str(row.get("message") or "").splitlines()[0] if row.get("message")
+                                      else "", unified(bt, at, str(row.get("after_path") or "exemplar")),
+                                      str(lang[i])))
+        if lang[i] != language:
+            continue
+        new = transfer_edit(bt, at, target)
+        if new is not None and _parses(new, language):
+            msg = (str(row.get("message") or "").splitlines() or [""])[0]
+            transferred.append(Suggestion(new, "history", f"transferred from edit {str(row['id'])[:10]}: {msg}",
+                                          operator="transfer", exemplar=str(row["id"])))
+    return exemplars, transferred
