@@ -310,5 +310,5 @@ def main() -> None:
 if __name__ == "__main__":
     main()
 
-from . import cli_edits  # noqa: E402,F401  (registers the edit and geometry commands)
-from . import cli_suggest  # noqa: E402,F401  (registers `suggest`)
+# registers the edit, geometry and suggest commands on `app`
+from . import cli_edits, cli_suggest

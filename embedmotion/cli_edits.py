@@ -343,8 +343,11 @@ def direction_fit(
                 except (json.JSONDecodeError, KeyError, TypeError):
                     fail(f"{examples}:{n} must be a JSON object with 'before' and 'after'.")
         d = Direction.from_examples(
-            pairs, embedder=load_embedder(model), representation=representation, name=name
-        )  # type: ignore[arg-type]
+            pairs,
+            embedder=load_embedder(model),
+            representation=representation,  # type: ignore[arg-type]
+            name=name,
+        )
     else:
         assert text is not None
         d = Direction.from_text(text[0], text[1], embedder=load_embedder(model), name=name)

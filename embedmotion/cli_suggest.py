@@ -68,7 +68,7 @@ def user_candidates(spec: str, language: str) -> list[str]:
                 if isinstance(rec, str):
                     res.append(rec)
                 elif isinstance(rec, dict) and isinstance(rec.get("after", rec.get("text")), str):
-                    res.append(rec.get("after", rec.get("text")))
+                    res.append(str(rec.get("after", rec.get("text"))))
                 else:
                     fail(f"{p}:{n} must be {{\"after\": CODE}} or a JSON string.")
             return res
@@ -146,14 +146,14 @@ def suggest(
         out.print(f"[bold]{frag.ref}[/] along [bold]{prov.get('name') or direction}[/] "
                   f"({prov.get('method')}, {prov.get('representation') or ''}); "
                   f"{res.considered} candidates considered", highlight=False)
-        for n, s in enumerate(res.suggestions, 1):
-            out.rule(f"#{n}  score {s.score:+.3f}  (align {s.parts['align']:+.3f}, "
-                     f"closeness {s.parts['closeness']:.3f}, decode {s.parts['decode']:.3f})  "
-                     f"[{s.source}] {s.description}", characters="─")
+        for n, sug in enumerate(res.suggestions, 1):
+            out.rule(f"#{n}  score {sug.score:+.3f}  (align {sug.parts['align']:+.3f}, "
+                     f"closeness {sug.parts['closeness']:.3f}, decode {sug.parts['decode']:.3f})  "
+                     f"[{sug.source}] {sug.description}", characters="─")
             if out.is_terminal:
-                out.print(Syntax(s.diff, "diff", theme="ansi_dark", background_color="default"))
+                out.print(Syntax(sug.diff, "diff", theme="ansi_dark", background_color="default"))
             else:
-                out.print(s.diff, markup=False, highlight=False, end="")
+                out.print(sug.diff, markup=False, highlight=False, end="")
         if res.exemplars:
             out.rule("exemplars: code like yours was changed like this")
             for e in res.exemplars:

@@ -105,7 +105,7 @@ def fragments_to_frame(fragments: Sequence[Fragment]) -> pd.DataFrame:
 
 
 def frame_to_fragments(df: pd.DataFrame) -> list[Fragment]:
-    return [Fragment.from_dict(r) for r in df.to_dict("records")]
+    return [Fragment.from_dict({str(k): v for k, v in r.items()}) for r in df.to_dict("records")]
 
 
 class Corpus:
@@ -301,8 +301,8 @@ class Corpus:
         corpus._commit(
             {"fragments": fragments_to_frame([])},
             {"vectors": np.zeros((0, corpus.dimension), dtype=np.float32)},
-            VectorIndex(corpus.dimension, kind=index_kind),
-        )  # type: ignore[arg-type]
+            VectorIndex(corpus.dimension, kind=index_kind),  # type: ignore[arg-type]
+        )
         return corpus
 
     # -- lazy state -------------------------------------------------------------------
@@ -366,7 +366,7 @@ class Corpus:
                     ix = VectorIndex.load(self.path / name)
             if ix is None or len(ix) != len(self.fragments) or ix.dimension != self.dimension:
                 # the vectors are the source of truth: rebuild a missing/damaged index from them
-                ix = VectorIndex(self.dimension, kind=self.manifest.get("index_kind", "auto"))
+                ix = VectorIndex(self.dimension, kind=self.manifest.get("index_kind", "auto"))  # type: ignore[arg-type]
                 if len(self.fragments):
                     ix.add(self._keys(), np.asarray(self.vectors))
             self._index = ix
@@ -424,7 +424,7 @@ class Corpus:
                 f"No fragment {ref!r} in the corpus at {self.path}.",
                 fix="List them with `embedmotion fragments PATH` and use path::qualified.name or an id.",
             )
-        return Fragment.from_dict(self.fragments.iloc[row].to_dict())
+        return Fragment.from_dict({str(k): v for k, v in self.fragments.iloc[row].to_dict().items()})
 
     # -- building -----------------------------------------------------------------------
     def update(
@@ -744,7 +744,7 @@ class Corpus:
                 break
             k = min(len(self), k * 4)
         ids = [str(df["id"].iat[r]) for r in rows]
-        items = [Fragment.from_dict(df.iloc[r].to_dict()) for r in rows]
+        items = [Fragment.from_dict({str(k): v for k, v in df.iloc[r].to_dict().items()}) for r in rows]
         return top_matches(np.array(sc), ids, items, topn, exclude)
 
     def similarity(self, a: Any, b: Any) -> float:

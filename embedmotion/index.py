@@ -34,7 +34,7 @@ import math
 import os
 import tempfile
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -87,7 +87,7 @@ class VectorIndex:
         self.dimension = dimension
         self.requested_kind: IndexKind = kind
         self.kind: str | None = None if kind == "auto" else kind
-        self._index = None
+        self._index: Any = None
         self._tombstones: set[int] = set()
 
     # -- construction -------------------------------------------------------------------

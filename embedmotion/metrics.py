@@ -392,8 +392,8 @@ def analogy_transfer(
         a = int(rng.choice(donors))
         for name, (BB, AA) in (("offset", (B, A)), ("lexical_offset", (LB, LA))):
             q = BB[b] + (AA[a] - BB[a])
-            out[name].append(_rank_of(q, AA, cand, b))
-        out["no_offset"].append(_rank_of(B[b], A, cand, b))
+            out[name].append(_rank_of(q, AA, cand, int(b)))
+        out["no_offset"].append(_rank_of(B[b], A, cand, int(b)))
     res: dict[str, Any] = {"n": len(out["offset"])}
     for name, r in out.items():
         for k, v in _rank_stats(np.array(r)).items():
@@ -478,18 +478,18 @@ def evaluate(
             }
         )
     an = analogy_transfer(space, labels=labs, random_state=random_state, group_by=group_by)
-    rep = Report(
+    report = Report(
         rows=rows,
         title=f"edit geometry ({len(space)} edits, model {space.model_id or '?'}, "
         f"split by {group_by})",
     )
-    rep.notes.append(
+    report.notes.append(
         f"analogy (n={an['n']}): offset hit@1 {an['offset_hit1']:.3f} / MRR {an['offset_mrr']:.3f}; "
         f"no-offset control hit@1 {an['no_offset_hit1']:.3f} / MRR {an['no_offset_mrr']:.3f}; "
         f"lexical offset hit@1 {an['lexical_offset_hit1']:.3f} / MRR {an['lexical_offset_mrr']:.3f}"
     )
-    rep.notes.append(
+    report.notes.append(
         "AUCs are out-of-group (fit on other groups), CIs are 95% bootstrap, p is a "
         "one-sided permutation p-value of the first method's AUC."
     )
-    return rep
+    return report

@@ -53,6 +53,7 @@ line or by name.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -144,17 +145,19 @@ class _Entry:
 
     __slots__ = ("start", "end", "node", "role", "local", "mode", "qname", "nodes", "test_class")
 
-    def __init__(self, node: tree_sitter.Node, role: int, local: str, mode: int = _NESTED):
+    def __init__(
+        self, node: tree_sitter.Node, start: int, end: int, role: int, local: str, mode: int
+    ) -> None:
         self.node = node
-        self.start = node.start_byte
-        self.end = node.end_byte
+        self.start = start
+        self.end = end
         self.role = role
         self.local = local
         self.mode = mode
         self.qname = local
         # the nodes the fragment spans: the captured node (or its wrapper) first
         self.nodes: tuple[tree_sitter.Node, ...] = (node,)
-        self.test_class = False  # methods named test* are tests
+        self.test_class = False  # its methods named test* are tests
 
 
 # ---------------------------------------------------------------------------------- names
@@ -230,47 +233,52 @@ def _collect(spec: LanguageSpec, root: tree_sitter.Node, data: bytes) -> list[_E
     by_key: dict[tuple[int, int], _Entry] = {}
     for index, caps in tree_sitter.QueryCursor(spec.query("all")).matches(root):
         role, capture = roles[index]
-        if role < 0 or "name" not in caps:
+        if role < 0:
             continue
         node = caps[capture][0]
-        key = (node.start_byte, node.end_byte)
-        name = caps["name"][0]
+        start = node.start_byte
+        end = node.end_byte
+        key = (start, end)
         entry = by_key.get(key)
+        if entry is not None and role < _TEST:
+            continue  # a second match of a node already found
+        name = caps["name"][0]
+        local = data[name.start_byte : name.end_byte].decode("utf-8", "replace")
         if role == _TEST:
+            mode = _NESTED
             if name.type in _STRING_NODES:
-                mode, local = _SUITED, _local_name(name, data)
+                mode, local = _SUITED, local[1:-1]
             elif "suite.name" in caps:
+                suite = caps["suite.name"][0]
                 mode = _ABSOLUTE
-                local = f"{_local_name(caps['suite.name'][0], data)}.{_local_name(name, data)}"
-            else:
-                mode, local = _NESTED, _local_name(name, data)
+                local = f"{data[suite.start_byte : suite.end_byte].decode('utf-8', 'replace')}.{local}"
             if entry is None:
-                by_key[key] = _Entry(node, _TEST, local, mode)
+                by_key[key] = _Entry(node, start, end, _TEST, local, mode)
             else:
                 entry.role = _TEST
                 if mode != _NESTED:
-                    entry.local, entry.mode = local, mode
-            continue
-        if role == _TEST_CLASS:
+                    entry.local = entry.qname = local
+                    entry.mode = mode
+        elif role == _TEST_CLASS:
             if entry is None:
-                entry = by_key[key] = _Entry(node, _CLASS, _local_name(name, data))
+                entry = by_key[key] = _Entry(node, start, end, _CLASS, local, _NESTED)
             entry.test_class = True
-            continue
-        if entry is not None:
-            continue  # a second match of the same node, or a test already named
-        if role == _TYPE_SCOPE:
-            local = _type_name(data[name.start_byte : name.end_byte].decode("utf-8", "replace"))
+        elif role == _SUITE:
+            by_key[key] = _Entry(node, start, end, _SUITE, local[1:-1], _SUITED)
+        elif role == _TYPE_SCOPE:
+            by_key[key] = _Entry(node, start, end, role, _type_name(local), _NESTED)
         else:
-            local = _local_name(name, data)
+            if "::" in local:  # C++ out-of-class definition: Foo::bar
+                local = _cpp_name(local)
+                if role == _FUNCTION:
+                    role = _METHOD
             receiver = caps.get("receiver")
-            if receiver:
+            if receiver:  # Go method: func (s *Server) Start()
                 rnode = receiver[0]
                 rtext = data[rnode.start_byte : rnode.end_byte].decode("utf-8", "replace")
                 local = f"{_type_name(rtext)}.{local}"
                 role = _METHOD
-            elif role == _FUNCTION and name.type == "qualified_identifier":
-                role = _METHOD
-        by_key[key] = _Entry(node, role, local, _SUITED if role == _SUITE else _NESTED)
+            by_key[key] = _Entry(node, start, end, role, local, _NESTED)
     return list(by_key.values())
 
 
@@ -312,34 +320,58 @@ def _overlaps_error(entry: _Entry) -> bool:
 
 
 def _qualify(entries: list[_Entry]) -> None:
-    """Give every entry its qualified name and final role, from the entries around it."""
+    """Give every entry its qualified name and final role, from the entries around it.
+
+    Entries are sorted outer-before-inner; a stack holds the entries enclosing the
+    current one.
+    """
     entries.sort(key=lambda e: (e.start, -e.end))
     stack: list[_Entry] = []
     for e in entries:
         while stack and (stack[-1].end <= e.start or stack[-1].end < e.end):
             stack.pop()
-        if e.mode == _ABSOLUTE:
-            e.qname = e.local
-        elif e.mode == _SUITED:
-            suite = next((p for p in reversed(stack) if p.role == _SUITE), None)
-            e.qname = f"{suite.qname} > {e.local}" if suite is not None else e.local
-        else:
-            parent = next((p for p in reversed(stack) if p.mode == _NESTED), None)
-            if parent is not None:
+        if stack:
+            mode = e.mode
+            if mode == _NESTED:
+                parent = stack[-1]
+                if parent.mode != _NESTED:
+                    for parent in reversed(stack):
+                        if parent.mode == _NESTED:
+                            break
+                    else:
+                        stack.append(e)
+                        continue
                 e.qname = f"{parent.qname}.{e.local}"
-                if e.role == _FUNCTION and parent.role in _CLASSLIKE:
-                    e.role = _METHOD
-                if parent.test_class and e.role == _METHOD and e.local.startswith(_TEST_METHOD_PREFIX):
+                role = e.role
+                if role == _FUNCTION and parent.role in _CLASSLIKE:
+                    e.role = role = _METHOD
+                if (
+                    parent.test_class
+                    and role == _METHOD
+                    and e.local.startswith(_TEST_METHOD_PREFIX)
+                ):
                     e.role = _TEST
+            elif mode == _SUITED:
+                for parent in reversed(stack):
+                    if parent.role == _SUITE:
+                        e.qname = f"{parent.qname} > {e.local}"
+                        break
         stack.append(e)
 
 
 def _module_fragment(data: bytes, language: str, path: str, has_error: bool) -> Fragment:
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    text = data.decode("utf-8", "surrogatepass")
+    text = data.decode("utf-8", "replace")
     return Fragment(
         language, "module", "<module>", path, 0, len(data), 1, max(lines, 1), text, has_error
     )
+
+
+def _fragment_id(head: bytes, name: str, text: bytes) -> str:
+    """``Fragment.id`` computed from bytes at hand (the same digest Fragment computes)."""
+    return hashlib.sha256(
+        b"".join((head, name.encode("utf-8", "surrogatepass"), b"\0", text, b"\0"))
+    ).hexdigest()[:16]
 
 
 def _extract(
@@ -359,17 +391,30 @@ def _extract(
     out: list[Fragment] = []
     if include_module:
         out.append(_module_fragment(data, language, path, file_has_error))
+    head = b"".join((language.encode(), b"\0", path.encode("utf-8", "surrogatepass"), b"\0"))
     for e in entries:
         kind = _KIND_OF_ROLE.get(e.role)
         if kind is None:
             continue
-        start_line = e.nodes[-1].start_point[0] + 1
-        end_row, end_col = e.nodes[0].end_point
+        nodes = e.nodes
+        start_line = nodes[-1].start_point[0] + 1
+        end_row, end_col = nodes[0].end_point
         end_line = end_row if end_col == 0 and end_row >= start_line else end_row + 1
-        text = data[e.start : e.end].decode("utf-8", "surrogatepass")
-        err = file_has_error and _overlaps_error(e)
+        raw = data[e.start : e.end]
         out.append(
-            Fragment(language, kind, e.qname, path, e.start, e.end, start_line, end_line, text, err)
+            Fragment(
+                language,
+                kind,
+                e.qname,
+                path,
+                e.start,
+                e.end,
+                start_line,
+                end_line,
+                raw.decode("utf-8", "replace"),
+                file_has_error and _overlaps_error(e),
+                _fragment_id(head, e.qname, raw),
+            )
         )
     return out, file_has_error
 

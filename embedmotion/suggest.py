@@ -229,16 +229,16 @@ class Ranker:
         d = self.direction.vector_
         texts: dict[str, int] = {}
 
-        def slot(s: str) -> int:
-            return texts.setdefault(s, len(texts))
+        def slot(text: str) -> int:
+            return texts.setdefault(text, len(texts))
 
         t_slot = slot(target)
         plan = []
         for c in candidates:
             e = Edit(Fragment.from_text(target), Fragment.from_text(c), "modified")
             if self.representation == "hunk":
-                hb, ha = e.hunk_texts(context=2)
-                plan.append((slot(hb), slot(ha), slot(c)))
+                hunk_b, hunk_a = e.hunk_texts(context=2)
+                plan.append((slot(hunk_b), slot(hunk_a), slot(c)))
             elif self.representation == "diff":
                 plan.append((-1, slot(e.diff(context=2)), slot(c)))
             else:
@@ -287,8 +287,8 @@ def suggest(
     srcs = list(dict.fromkeys(sources))
     if candidates is not None and "user" not in srcs:
         srcs.append("user")
-    for s in srcs:
-        check_param(s in SOURCES, "sources", "suggest", f"a subset of {SOURCES}", s)
+    for src in srcs:
+        check_param(src in SOURCES, "sources", "suggest", f"a subset of {SOURCES}", src)
     if "user" in srcs and not candidates:
         raise UsageError("The 'user' source needs candidates.",
                          fix="Pass candidates=[...] (or --source DIR / a JSONL file on the CLI).")
@@ -310,8 +310,8 @@ def suggest(
     if "rewrites" in srcs:
         from .rewrites import generate
 
-        for c in generate(target, language, families=families, limit=MAX_CANDIDATES):
-            pool.append(Suggestion(c.text, "rewrites", c.description, operator=c.operator))
+        for cand in generate(target, language, families=families, limit=MAX_CANDIDATES):
+            pool.append(Suggestion(cand.text, "rewrites", cand.description, operator=cand.operator))
     if "history" in srcs:
         if space is None:
             from .directions import curated_space
@@ -321,21 +321,21 @@ def suggest(
                                           n_exemplars=max(n_exemplars, 8))
         pool.extend(transferred)
         exemplars = exemplars[:n_exemplars]
-    for n, c in enumerate(candidates or []):
-        pool.append(Suggestion(c, "user", f"user candidate #{n + 1}", operator="user"))
+    for n, text in enumerate(candidates or []):
+        pool.append(Suggestion(text, "user", f"user candidate #{n + 1}", operator="user"))
     seen: set[str] = set()
     unique: list[Suggestion] = []
-    for s in pool:
-        key = s.text.strip()
+    for sug in pool:
+        key = sug.text.strip()
         if key and key not in seen and key != target.strip():
             seen.add(key)
-            unique.append(s)
+            unique.append(sug)
     ranker = Ranker(embedder, direction, closeness_weight=closeness_weight, alpha=alpha)
     scores = ranker.score(target, [s.text for s in unique])
-    for s, sc in zip(unique, scores):
-        s.score = sc["score"]
-        s.parts = {"align": sc["align"], "closeness": sc["closeness"], "decode": sc["decode"]}
-        s.diff = unified(target, s.text, path)
+    for sug, sc in zip(unique, scores):
+        sug.score = sc["score"]
+        sug.parts = {"align": sc["align"], "closeness": sc["closeness"], "decode": sc["decode"]}
+        sug.diff = unified(target, sug.text, path)
     order = sorted(range(len(unique)), key=lambda i: (-round(unique[i].score, 6),
                                                       -round(unique[i].parts["decode"], 6),
                                                       i, unique[i].text))
