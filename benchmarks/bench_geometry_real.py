@@ -29,7 +29,15 @@ from embedmotion.metrics import auc, bootstrap_ci, heldout_scores
 from embedmotion.mining import mine_repository
 
 
-def test_edits(repo: Path, max_commits: int | None) -> list[Edit]:
+def test_edits(repo: Path, max_commits: int | None, cache: Path | None) -> list[Edit]:
+    name = repo.parent.name if repo.name == "repo" else repo.name
+    cached = cache / f"{name}-{max_commits}.parquet" if cache else None
+    if cached is not None and cached.exists():
+        import pandas as pd
+
+        from embedmotion.edits import edits_from_frame
+
+        return edits_from_frame(pd.read_parquet(cached))
     res = mine_repository(repo, max_commits=max_commits, first_parent=False,
                           show_progress_bar=False, source=repo.parent.name if repo.name == "repo"
                           else repo.name, languages=["python"])
@@ -42,6 +50,11 @@ def test_edits(repo: Path, max_commits: int | None) -> list[Edit]:
         out.append(e)
     print(f"  {repo}: {len(res.edits)} edits, {len(out)} modified non-trivial test edits "
           f"({sum('flaky' in e.labels for e in out)} flaky)", file=sys.stderr)
+    if cached is not None:
+        from embedmotion.edits import edits_to_frame
+
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        edits_to_frame(out).to_parquet(cached)
     return out
 
 
@@ -52,13 +65,17 @@ def main() -> None:
                     help="non-flaky test edits sampled per flaky edit, per repository")
     ap.add_argument("--max-commits", type=int, default=None)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--max-flaky", type=int, default=100, help="flaky fixes sampled per repository")
+    ap.add_argument("--cache", type=Path, default=None, help="directory caching mined test edits")
     args = ap.parse_args()
     rng = np.random.default_rng(args.seed)
     sample: list[Edit] = []
     t0 = time.perf_counter()
     for repo in args.repos:
-        edits = test_edits(repo, args.max_commits)
+        edits = test_edits(repo, args.max_commits, args.cache)
         flaky = [e for e in edits if "flaky" in e.labels]
+        if len(flaky) > args.max_flaky:
+            flaky = [flaky[i] for i in sorted(rng.choice(len(flaky), args.max_flaky, replace=False))]
         other = [e for e in edits if "flaky" not in e.labels and "race" not in e.labels]
         if not flaky:
             continue
