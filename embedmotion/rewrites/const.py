@@ -66,7 +66,9 @@ def _pattern_names(src: Source, node: Node | None) -> list[str]:
 def _js_assigned(src: Source) -> set[str]:
     assigned: set[str] = set()
     for node in src.of_type("assignment_expression", "augmented_assignment_expression"):
-        assigned.update(_pattern_names(src, node.child_by_field_name("left")))
+        left = node.child_by_field_name("left")
+        if left is not None and left.type in ("identifier", "array_pattern", "object_pattern"):
+            assigned.update(_pattern_names(src, left))
     for node in src.of_type("update_expression"):
         arg = node.child_by_field_name("argument")
         if arg is not None and arg.type == "identifier":
@@ -477,6 +479,8 @@ def const_method(src: Source) -> Iterator[Rewrite]:
             decl = fn.child_by_field_name("declarator")
             typ = fn.child_by_field_name("type")
             fbody = fn.child_by_field_name("body")
+            while decl is not None and decl.type in ("reference_declarator", "pointer_declarator"):
+                decl = decl.child_by_field_name("declarator") or decl.named_children[-1]
             if decl is None or decl.type != "function_declarator" or fbody is None or typ is None:
                 continue
             name = src.t(decl.child_by_field_name("declarator"))
