@@ -14,8 +14,8 @@ The goal is ``parse_tree`` <= 1.5x the bare parse.  Usage::
     python benchmarks/bench_parsing.py path/to/tree --repeat 5
 
 Each figure is the best of ``--repeat`` runs of CPU time (``time.process_time``:
-other work on the machine does not count), after one warm-up run so that the
-files are in the OS cache for every contender.
+other work on the machine does not count), the contenders taking turns round by
+round, after one warm-up run so that the files are in the OS cache for all.
 """
 
 from __future__ import annotations
@@ -66,20 +66,11 @@ def with_queries(files: list[tuple[Path, str]]) -> tuple[int, int]:
     return len(files), matches
 
 
-def best_of(repeat: int, fn: Callable[[], object]) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.process_time()
-        result = fn()
-        best = min(best, time.process_time() - t0)
-    return best, result
-
-
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("root", nargs="?", default=sysconfig.get_paths()["stdlib"],
                     help="tree to parse (default: this Python's standard library)")
-    ap.add_argument("--repeat", type=int, default=3, help="runs per contender (best is kept)")
+    ap.add_argument("--repeat", type=int, default=5, help="runs per contender (best is kept)")
     ap.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES)
     args = ap.parse_args(argv)
     root = Path(args.root)
@@ -89,11 +80,21 @@ def main(argv: list[str] | None = None) -> None:
     for spec in LANGUAGES.values():
         spec.query("all")
 
-    t_bare, (_, nbytes) = best_of(args.repeat, lambda: bare(files))  # type: ignore[misc]
-    t_query, _ = best_of(args.repeat, lambda: with_queries(files))
-    t_full, report = best_of(
-        args.repeat, lambda: parse_tree(root, max_bytes=args.max_bytes, show_progress_bar=False)
-    )
+    contenders: dict[str, Callable[[], object]] = {
+        "bare tree-sitter": lambda: bare(files),
+        "parse + query": lambda: with_queries(files),
+        "parse_tree": lambda: parse_tree(root, max_bytes=args.max_bytes, show_progress_bar=False),
+    }
+    best = dict.fromkeys(contenders, float("inf"))
+    results: dict[str, object] = {}
+    for _ in range(args.repeat):  # interleaved rounds: a busy machine slows all contenders alike
+        for label, fn in contenders.items():
+            t0 = time.process_time()
+            results[label] = fn()
+            best[label] = min(best[label], time.process_time() - t0)
+    t_bare, t_full = best["bare tree-sitter"], best["parse_tree"]
+    nbytes = results["bare tree-sitter"][1]  # type: ignore[index]
+    report = results["parse_tree"]
     nfrag = len(report.fragments)  # type: ignore[attr-defined]
     mb = nbytes / 1e6
 
@@ -103,8 +104,7 @@ def main(argv: list[str] | None = None) -> None:
           f"skipped: {len(report.skipped):,}")  # type: ignore[attr-defined]
     print(f"best of {args.repeat} runs\n")
     print(f"{'':22}{'CPU s':>10}{'MB/s':>10}{'fragments/s':>14}{'x bare':>9}")
-    for label, t in (("bare tree-sitter", t_bare), ("parse + query", t_query),
-                     ("parse_tree", t_full)):
+    for label, t in best.items():
         fps = f"{nfrag / t:,.0f}" if label == "parse_tree" else "-"
         print(f"{label:22}{t:10.3f}{mb / t:10.1f}{fps:>14}{t / t_bare:9.2f}")
     verdict = "within" if t_full / t_bare <= 1.5 else "ABOVE"

@@ -100,7 +100,9 @@ def apply_candidate(path: Path, frag: Any, new_text: str) -> Path:
 @app.command()
 @handle_errors
 def suggest(
-    target: Annotated[str, typer.Argument(help="FILE or FILE::qualified.name of the fragment to change.")],
+    target: Annotated[str | None, typer.Argument(
+        help="FILE or FILE::qualified.name of the fragment to change (default with --failure: the "
+        "fragment the failure blames).")] = None,
     direction: Annotated[str | None, typer.Option("--direction", "-d",
                          help="Direction name (built-in curated category or saved).")] = None,
     failure: Annotated[list[Path] | None, typer.Option(
@@ -113,6 +115,10 @@ def suggest(
     closeness: Annotated[float, typer.Option(help="Weight of staying close to the original.")] = 0.25,
     apply: Annotated[int | None, typer.Option("--apply", help="Write candidate N (1-based) to the file.")]
     = None,
+    root: Annotated[Path, typer.Option("--root", help="Source tree the failure log refers to.")]
+    = Path("."),
+    remedy: Annotated[str, typer.Option(
+        help="How a failure becomes a direction: nearest | ridge | kind.")] = "nearest",
     model: ModelOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -122,13 +128,28 @@ def suggest(
 
     if k <= 0:
         fail(f"The 'k' parameter of suggest must be a positive integer. Got {k} instead.")
-    path, frag = resolve_target(target, language)
     emb = load_embedder(model)
     d: Any = direction
     if failure:
-        from .failures.direct import direction_for_failures  # type: ignore[import-not-found]
+        from .failures import blame, parse_failures
+        from .remedy import direction_for_failures
 
-        d = direction_for_failures(failure, root=Path.cwd(), embedder=emb)
+        found = [f for log in failure for f in parse_failures(log).failures]
+        if not found:
+            fail("The failure log(s) contain no failures.", code=1)
+        if target is None:
+            blamed = [b for b in blame(found, root) if b.blamed_fragment or b.test_fragment]
+            if not blamed:
+                fail(f"No failure could be tied to a fragment under {root}; give TARGET explicitly.")
+            b0 = blamed[0]
+            frag0 = b0.blamed_fragment or b0.test_fragment
+            target = f"{Path(root) / frag0.path}::{frag0.name}"
+            found = [b0.failure]
+        if d is None:
+            d = direction_for_failures(found, method=remedy, embedder=emb)
+    if target is None:
+        fail("Give TARGET (FILE or FILE::name), or --failure LOG to find it.")
+    path, frag = resolve_target(target, language)
     if d is None:
         fail("Give --direction NAME (see `embedmotion direction list`) or --failure LOG.")
     sources, cands = [], []

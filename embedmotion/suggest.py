@@ -110,9 +110,11 @@ class SuggestResult:
 
 
 def unified(before: str, after: str, path: str = "fragment") -> str:
-    return "".join(difflib.unified_diff(before.splitlines(keepends=True),
-                                        after.splitlines(keepends=True),
-                                        fromfile=f"a/{path}", tofile=f"b/{path}", n=3))
+    """A unified diff of two fragment texts (each line ends with a newline)."""
+    rel = path.lstrip("/")
+    return "".join(difflib.unified_diff([x + "\n" for x in before.splitlines()],
+                                        [x + "\n" for x in after.splitlines()],
+                                        fromfile=f"a/{rel}", tofile=f"b/{rel}", n=3))
 
 
 # ---------------------------------------------------------------------------- transfer

@@ -112,7 +112,9 @@ def test_import_does_not_load_torch() -> None:
     assert out.stdout.split() == ["False", "False"]
 
 
-def test_all_embedders_follow_the_protocol(minilm: SentenceTransformerEmbedder, tmp_path: Path) -> None:
+def test_all_embedders_follow_the_protocol(
+    minilm: SentenceTransformerEmbedder, tmp_path: Path
+) -> None:
     lex = LexicalEmbedder()
     for emb in (minilm, lex, CachedEmbedder(lex, cache_dir=tmp_path)):
         assert isinstance(emb, Embedder)
@@ -230,7 +232,10 @@ def _damaged_copy(tmp_path: Path) -> Path:
 
 
 def test_damaged_weights_are_a_model_error(
-    tmp_path: Path, cache_env: Path, monkeypatch: pytest.MonkeyPatch, minilm: SentenceTransformerEmbedder
+    tmp_path: Path,
+    cache_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    minilm: SentenceTransformerEmbedder,
 ) -> None:
     copy = _damaged_copy(tmp_path)
     monkeypatch.setattr(E, "default_model_path", lambda: copy)
@@ -373,7 +378,9 @@ def test_cache_normalize_both_ways(tmp_path: Path) -> None:
     lex = LexicalEmbedder(dimension=64)
     cached = CachedEmbedder(lex, cache_dir=tmp_path)
     texts = ["a a a b", "foo(bar)"]
-    np.testing.assert_allclose(cached.encode(texts, normalize=False), lex.encode(texts, normalize=False))
+    np.testing.assert_allclose(
+        cached.encode(texts, normalize=False), lex.encode(texts, normalize=False)
+    )
     np.testing.assert_allclose(cached.encode(texts), lex.encode(texts), atol=1e-6)
     assert cached.stats.misses == 2 and cached.stats.hits == 2
 

@@ -349,6 +349,8 @@ def sniff_traceback(head: str) -> float:
         return 0.5
     if "Fatal Python error:" in head:
         return 0.4
+    if re.search(r'^  File "[^"]+", line \d+\n.*\n\s*\^+\s*\n(?:SyntaxError|IndentationError|TabError): ', head, re.M):
+        return 0.4
     return 0.0
 
 

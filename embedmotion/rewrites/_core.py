@@ -259,15 +259,22 @@ class Source:
         return frozenset(rows)
 
     # -- building text
-    def reindent(self, start: int, end: int, add: str = "", remove: int = 0) -> str:
+    def reindent(
+        self, start: int, end: int, add: str = "", remove: int = 0, skip: Iterable[Node] = ()
+    ) -> str:
         """The lines from ``start``'s line start to ``end`` with ``add`` prefixed to each
         (or ``remove`` leading indentation characters dropped), leaving blank lines and
-        lines inside multi-line strings alone."""
+        lines inside multi-line strings alone; the lines of the ``skip`` nodes are dropped."""
         first = self.line_start(start)
         text = self.slice(first, end)
         row = self.line_no(first) - 1
+        dropped: set[int] = set()
+        for node in skip:
+            dropped.update(range(node.start_point[0], node.end_point[0] + 1))
         out: list[str] = []
         for i, line in enumerate(text.split("\n")):
+            if (row + i) in dropped:
+                continue
             if not line.strip() or (row + i) in self._protected_rows:
                 out.append(line)
             elif remove:

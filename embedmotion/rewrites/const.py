@@ -24,7 +24,6 @@ from collections.abc import Iterator
 from ._core import JS_LIKE, Node, Rewrite, Source, operator
 from ._syntax import (
     FUNCTIONS,
-    body_of,
     callee,
     enclosing,
     functions,
@@ -237,11 +236,7 @@ def _python_final(src: Source) -> Iterator[Rewrite]:
 
 # ------------------------------------------------------------------------------ Rust mut
 _RUST_MUT_METHODS = frozenset(
-    """push push_str push_back push_front pop pop_front pop_back insert remove clear extend append
-    truncate retain sort sort_by sort_by_key sort_unstable sort_unstable_by dedup reverse swap drain
-    entry resize fill take replace next next_back nth by_ref read read_exact read_line read_to_string
-    read_to_end write write_all write_fmt flush seek set shrink_to_fit split_off rotate_left
-    rotate_right get_or_insert get_or_insert_with extend_from_slice""".split()
+    ["push", "push_str", "push_back", "push_front", "pop", "pop_front", "pop_back", "insert", "remove", "clear", "extend", "append", "truncate", "retain", "sort", "sort_by", "sort_by_key", "sort_unstable", "sort_unstable_by", "dedup", "reverse", "swap", "drain", "entry", "resize", "fill", "take", "replace", "next", "next_back", "nth", "by_ref", "read", "read_exact", "read_line", "read_to_string", "read_to_end", "write", "write_all", "write_fmt", "flush", "seek", "set", "shrink_to_fit", "split_off", "rotate_left", "rotate_right", "get_or_insert", "get_or_insert_with", "extend_from_slice"]
 )
 
 
@@ -341,14 +336,10 @@ def remove_mut(src: Source) -> Iterator[Rewrite]:
 
 # ------------------------------------------------------------------------------ C/C++
 _CPP_MUTATORS = frozenset(
-    """push_back emplace_back emplace push pop push_front pop_front pop_back insert erase clear
-    splice resize reserve swap assign append sort reset release set_value emplace_front
-    emplace_hint merge remove remove_if unique lock unlock store fetch_add""".split()
+    ["push_back", "emplace_back", "emplace", "push", "pop", "push_front", "pop_front", "pop_back", "insert", "erase", "clear", "splice", "resize", "reserve", "swap", "assign", "append", "sort", "reset", "release", "set_value", "emplace_front", "emplace_hint", "merge", "remove", "remove_if", "unique", "lock", "unlock", "store", "fetch_add"]
 )
 _CPP_CONST_METHODS = frozenset(
-    """size empty count find begin end cbegin cend rbegin rend at c_str data length substr front
-    back contains starts_with ends_with compare find_first_of find_last_of rfind str get value
-    has_value is_open good fail eof capacity max_size key first second""".split()
+    ["size", "empty", "count", "find", "begin", "end", "cbegin", "cend", "rbegin", "rend", "at", "c_str", "data", "length", "substr", "front", "back", "contains", "starts_with", "ends_with", "compare", "find_first_of", "find_last_of", "rfind", "str", "get", "value", "has_value", "is_open", "good", "fail", "eof", "capacity", "max_size", "key", "first", "second"]
 )
 _STREAMS = re.compile(r"\b(ostream|istream|iostream|fstream|ofstream|ifstream|stringstream|FILE)\b")
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ._core import ALL_LANGUAGES, Node, Rewrite, Source, delete_statement, insert_after, operator
+from ._core import ALL_LANGUAGES, Node, Rewrite, Source, insert_after, operator
 from ._syntax import (
     CALLS,
     FUNCTIONS,
@@ -452,17 +452,11 @@ def wrong_variable(src: Source) -> Iterator[Rewrite]:
 
 # ------------------------------------------------------------------------- missing call
 _METHODS = frozenset(
-    """lower upper strip lstrip rstrip title capitalize casefold split splitlines keys values items copy
-    read readline readlines close flush sort reverse pop clear isoformat timestamp date time today now
-    json text decode encode hexdigest digest exists is_file is_dir resolve absolute count toUpperCase
-    toLowerCase trim toString toISOString valueOf size length isEmpty get iterator stream build
-    Close String Error Bytes Len""".split()
+    ["lower", "upper", "strip", "lstrip", "rstrip", "title", "capitalize", "casefold", "split", "splitlines", "keys", "values", "items", "copy", "read", "readline", "readlines", "close", "flush", "sort", "reverse", "pop", "clear", "isoformat", "timestamp", "date", "time", "today", "now", "json", "text", "decode", "encode", "hexdigest", "digest", "exists", "is_file", "is_dir", "resolve", "absolute", "count", "toUpperCase", "toLowerCase", "trim", "toString", "toISOString", "valueOf", "size", "length", "isEmpty", "get", "iterator", "stream", "build", "Close", "String", "Error", "Bytes", "Len"]
 )
 _PURE_CALLS = frozenset({"sorted", "reversed", "list", "tuple", "set", "dict", "round", "abs"})
 _PURE_METHODS = frozenset(
-    """strip lstrip rstrip lower upper replace title capitalize casefold removeprefix removesuffix
-    toUpperCase toLowerCase trim trimStart trimEnd concat slice map filter toSorted toReversed
-    with_suffix with_name""".split()
+    ["strip", "lstrip", "rstrip", "lower", "upper", "replace", "title", "capitalize", "casefold", "removeprefix", "removesuffix", "toUpperCase", "toLowerCase", "trim", "trimStart", "trimEnd", "concat", "slice", "map", "filter", "toSorted", "toReversed", "with_suffix", "with_name"]
 )
 
 
@@ -494,9 +488,7 @@ def missing_call(src: Source) -> Iterator[Rewrite]:
             target = src.t(recv)
         if target is None:
             continue
-        if src.language == "python":
-            new = f"{target} = {src.t(expr)}"
-        elif src.language == "go":
+        if src.language == "python" or src.language == "go":
             new = f"{target} = {src.t(expr)}"
         else:
             new = f"{target} = {src.t(expr)}"

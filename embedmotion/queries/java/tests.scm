@@ -1,6 +1,6 @@
 ; JUnit tests.  Capture names (read by embedmotion.parsing):
 ;   @test         a test method (the same node the definitions query captures)
-;   @test.class   a test class: its methods whose names start with "test" are tests
+;   @test.scope   a class whose methods named "test..." are tests
 ;   @name         the method's or class's name
 ; JUnit 4/5: methods annotated @Test, @ParameterizedTest, @RepeatedTest,
 ; @TestFactory or @TestTemplate (also fully qualified, e.g. @org.junit.Test).
@@ -15,5 +15,5 @@
 
 ((class_declaration
    name: (identifier) @name
-   superclass: (superclass [(type_identifier) (scoped_type_identifier)] @_base)) @test.class
+   superclass: (superclass [(type_identifier) (scoped_type_identifier)] @_base)) @test.scope
  (#match? @_base "(^|[.])TestCase$"))

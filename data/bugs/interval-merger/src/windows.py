@@ -15,7 +15,9 @@ class Window:
             raise ValueError(f"window ends before it starts: {self.start}-{self.end}")
 
     def __str__(self) -> str:
-        return f"{self.start // 60:02d}:{self.start % 60:02d}-{self.end // 60:02d}:{self.end % 60:02d}"
+        return (
+            f"{self.start // 60:02d}:{self.start % 60:02d}-{self.end // 60:02d}:{self.end % 60:02d}"
+        )
 
 
 def _gap(earlier: Window, later: Window) -> int:

@@ -34,7 +34,9 @@ def transfer(source: Account, target: Account, amount_cents: int, *, reference: 
     if source.frozen or target.frozen:
         raise TransferError("one of the accounts is frozen")
     if source.balance_cents - amount_cents <= -source.overdraft_limit_cents:
-        raise TransferError(f"{source.number}: {amount_cents} exceeds available {source.available()}")
+        raise TransferError(
+            f"{source.number}: {amount_cents} exceeds available {source.available()}"
+        )
     source.balance_cents -= amount_cents
     target.balance_cents += amount_cents
     source.history.append((reference or f"to {target.number}", -amount_cents))

@@ -1,0 +1,3 @@
+module example.com/freeslots
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/ringbuf
+
+go 1.19

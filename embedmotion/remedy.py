@@ -1,0 +1,206 @@
+"""From a failure to a direction: which way should the code move to make it go away?
+
+The fourth part of the pair-programming machine: a fitness failure becomes a
+requirement — a direction in edit space that :func:`embedmotion.suggest.suggest`
+(and the fitness loop) can follow.  Three documented methods, compared in
+``benchmarks/bench_remedy.py``:
+
+``nearest``  embed the failure; find the most similar failures in a corpus of
+             (failure, fixing edit) pairs (the curated corpus by default); the
+             direction is the similarity-weighted mean motion of their fixing edits.
+``ridge``    a learned linear map from failure embeddings to fix-edit vectors
+             (ridge regression fitted on the pairs; split by project in the
+             benchmark); the direction is the map applied to the failure.
+``kind``     the failure's kind, tool, rule and message are read with documented
+             rules (:data:`KIND_RULES`: a flaky outcome → ``less-flaky``, a
+             ``NoneType``/``NullPointerException``/nil dereference → ``null-safety``,
+             a type checker → ``type-annotations``, ...) and the category's built-in
+             direction is used.
+
+Usage::
+
+    from embedmotion.failures import parse_failures
+    from embedmotion.remedy import RemedyModel
+    model = RemedyModel(method="nearest").fit()          # on the curated pairs
+    report = parse_failures("pytest.log")
+    d = model.direction(report.failures[0])              # a fitted Direction
+    model.explain(report.failures[0])                    # the neighbours / the rule used
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from .algebra import unit
+from .errors import NotFittedError, UsageError, check_param
+from .geometry import DEFAULT_REPRESENTATION, Direction, EditSpace
+
+if TYPE_CHECKING:
+    from .embedding import Embedder
+
+RemedyMethod = Literal["nearest", "ridge", "kind"]
+METHODS = ("nearest", "ridge", "kind")
+
+#: (regex on "tool kind rule exception message", category) — first match wins.
+KIND_RULES: list[tuple[str, str]] = [
+    (r"\bflaky\b|intermittent|nondetermin|timed? ?out|timeout", "less-flaky"),
+    (r"NoneType|NullPointer|null pointer|nil pointer|Cannot read propert(y|ies) of (undefined|null)"
+     r"|Option::unwrap\(\)|is not an object|undefined is not|SEGV|segmentation fault", "null-safety"),
+    (r"ResourceWarning|unclosed|too many open files|leak|open handles|bodyclose|fd leak",
+     "resource-cleanup"),
+    (r"\bmypy\b|\btsc\b|\bpyright\b|TS\d{4}|\[(arg-type|assignment|return-value|union-attr|no-untyped-def)\]"
+     r"|unchecked|raw type", "type-annotations"),
+    (r"\bbandit\b|\bgosec\b|semgrep|injection|CWE-|B6\d\d|G\d{3}\b|format-security|stringop|"
+     r"hardcoded|insecure|spotbugs.*SECURITY", "security"),
+    (r"prefer-const|does not need to be mutable|unused_mut|discards qualifiers|const", "const-correctness"),
+    (r"bare.?except|W0702|E722|unchecked error|errcheck|unused_must_use|unhandled.*rejection"
+     r"|Error return value", "error-handling"),
+    (r"\bT201\b|G004|print found|no-console|print_stdout|logging", "logging"),
+    (r"\bUP\d{3}\b|pyupgrade|no-var", "modernisation"),
+    (r"assert|expected|AssertionError|got .* want|left == right|but was", "bugfix"),
+]
+
+
+def failure_text(failure: Any) -> str:
+    """The text embedded for a failure: tool, kind, rule, exception and message, then raw lines."""
+    if isinstance(failure, str):
+        return failure
+    parts = [getattr(failure, "tool", ""), getattr(failure, "kind", ""),
+             getattr(failure, "rule", "") or "", getattr(failure, "exception", "") or "",
+             getattr(failure, "message", "")]
+    head = " ".join(p for p in parts if p)
+    raw = getattr(failure, "raw", "") or ""
+    return (head + "\n" + "\n".join(raw.splitlines()[:40])).strip()
+
+
+def kind_category(failure: Any) -> str | None:
+    """The curated category :data:`KIND_RULES` assign to a failure (None if no rule fires)."""
+    if not isinstance(failure, str) and getattr(failure, "kind", "") == "flaky":
+        return "less-flaky"
+    text = failure_text(failure)
+    for pattern, cat in KIND_RULES:
+        if re.search(pattern, text, flags=re.IGNORECASE):
+            return cat
+    return None
+
+
+class RemedyModel:
+    """Failure → direction, by one of :data:`METHODS` (see the module docstring).
+
+    Fitted attributes: ``failure_vectors_`` (embedded failure texts),
+    ``fix_vectors_`` (their fixing edits' vectors), ``categories_``,
+    ``coef_`` (``ridge``), ``space_`` (the pairs' :class:`EditSpace`).
+    """
+
+    def __init__(self, method: RemedyMethod = "nearest", *, k: int = 8, alpha: float = 1.0,
+                 representation: str = DEFAULT_REPRESENTATION) -> None:
+        self.method = method
+        self.k = k
+        self.alpha = alpha
+        self.representation = representation
+
+    def fit(self, space: EditSpace | None = None, *, embedder: Embedder | None = None,
+            mask: np.ndarray | None = None) -> RemedyModel:
+        """Fit on the (failure, fix) pairs of ``space`` (default: the curated corpus).
+
+        ``mask`` restricts the pairs used (e.g. a training split by project).
+        """
+        check_param(self.method in METHODS, "method", "RemedyModel", f"one of {METHODS}", self.method)
+        if space is None:
+            from .directions import curated_space
+
+            space = curated_space(embedder=embedder, representation=self.representation)
+        emb = embedder or space.embedder
+        if emb is None:
+            raise UsageError("RemedyModel.fit needs an embedder.", fix="Pass embedder=.")
+        fails = space.frame["failure"].fillna("").astype(str).to_numpy() if "failure" in space.frame \
+            else np.array([""] * len(space))
+        keep = fails != ""
+        if mask is not None:
+            keep &= np.asarray(mask, dtype=bool)
+        if keep.sum() < 2:
+            raise UsageError("RemedyModel.fit needs at least two edits that carry a failure.",
+                             fix="Use the curated corpus, or edits with a 'failure' text.")
+        tools = space.frame.get("failure_tool")
+        texts = [(f"{tools.iat[i]} " if tools is not None else "") + fails[i]
+                 for i in np.flatnonzero(keep)]
+        self.embedder_ = emb
+        self.space_ = space
+        self.rows_ = np.flatnonzero(keep)
+        self.failure_vectors_ = emb.encode([failure_text(t) for t in texts], normalize=True)
+        self.fix_vectors_ = space.vectors(self.representation)[keep]  # type: ignore[arg-type]
+        self.categories_ = space.labels()[keep]
+        if self.method == "ridge":
+            from sklearn.linear_model import Ridge
+
+            self.coef_ = Ridge(alpha=self.alpha, fit_intercept=True).fit(
+                self.failure_vectors_, self.fix_vectors_)
+        return self
+
+    def _check(self) -> None:
+        if not hasattr(self, "failure_vectors_"):
+            raise NotFittedError("This RemedyModel is not fitted yet.", fix="Call fit() first.")
+
+    def direction(self, failure: Any) -> Direction:
+        """The direction that should make ``failure`` (a Failure or its text) go away."""
+        self._check()
+        text = failure_text(failure)
+        if self.method == "kind":
+            cat = kind_category(failure) or "bugfix"
+            cats = set(self.categories_.tolist()) | set(self.space_.labels().tolist())
+            if cat not in cats:
+                cat = "bugfix" if "bugfix" in cats else sorted(cats)[0]
+            d = Direction("contrast", representation=self.representation,  # type: ignore[arg-type]
+                          name=cat).fit(self.space_, label=cat)
+            d.provenance_.update({"method": "remedy:kind", "label": cat, "failure": text[:200]})
+            return d
+        f = self.embedder_.encode([text], normalize=True)[0]
+        if self.method == "ridge":
+            v = self.coef_.predict(f[None, :])[0]
+            prov: dict[str, Any] = {"method": "remedy:ridge", "n_pairs": len(self.rows_)}
+        else:
+            sims = self.failure_vectors_ @ f
+            top = np.argsort(-sims, kind="stable")[: self.k]
+            w = np.clip(sims[top], 1e-6, None)
+            v = (w[:, None] * self.fix_vectors_[top]).sum(axis=0) / w.sum()
+            labels, counts = np.unique(self.categories_[top], return_counts=True)
+            prov = {"method": "remedy:nearest", "k": self.k,
+                    "neighbours": [str(self.space_.frame["id"].iat[self.rows_[i]]) for i in top],
+                    "label": str(labels[np.argmax(counts)])}
+        prov.update({"representation": self.representation, "failure": text[:200]})
+        return Direction.from_vector(unit(np.asarray(v, dtype=np.float32)), provenance=prov)
+
+    def explain(self, failure: Any, *, topn: int = 3) -> list[dict[str, Any]]:
+        """The nearest known failures and how their code was fixed (evidence for the direction)."""
+        self._check()
+        f = self.embedder_.encode([failure_text(failure)], normalize=True)[0]
+        sims = self.failure_vectors_ @ f
+        out = []
+        for i in np.argsort(-sims, kind="stable")[:topn]:
+            row = self.space_.frame.iloc[int(self.rows_[i])]
+            out.append({"id": str(row["id"]), "similarity": float(sims[i]),
+                        "category": str(self.categories_[i]),
+                        "message": str(row.get("message") or "").splitlines()[0] if row.get("message") else ""})
+        return out
+
+
+def direction_for_failures(
+    failures: Sequence[Any], *, method: RemedyMethod = "nearest", embedder: Embedder | None = None,
+    model: RemedyModel | None = None,
+) -> Direction:
+    """One direction for several failures: the normalised mean of their directions."""
+    if not failures:
+        raise UsageError("direction_for_failures needs at least one failure.",
+                         fix="Check that the log contains failures (`embedmotion failures LOG`).")
+    model = model or RemedyModel(method=method).fit(embedder=embedder)
+    ds = [model.direction(f) for f in failures]
+    if len(ds) == 1:
+        return ds[0]
+    v = unit(np.mean([d.vector_ for d in ds], axis=0))
+    prov = dict(ds[0].provenance_)
+    prov["n_failures"] = len(ds)
+    return Direction.from_vector(v, provenance=prov)
