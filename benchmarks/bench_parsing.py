@@ -1,8 +1,10 @@
 """How much does the fragment layer cost on top of tree-sitter itself?
 
-Parses a large real tree twice and prints the figures side by side:
+Parses a large real tree several ways and prints the figures side by side:
 
 * **bare tree-sitter**: read each source file and parse it; no queries, nothing else;
+* **parse + empty query**: the same, plus a query that matches nothing: the cost of
+  tree-sitter walking every node once, which any query pays;
 * **parse + query**: the same, plus the one query pass embedmotion makes per file
   (definitions and tests together);
 * **parse_tree**: embedmotion's full fragment layer (directory walk, .gitignore,
@@ -24,7 +26,6 @@ import argparse
 import sys
 import sysconfig
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import tree_sitter
@@ -32,6 +33,7 @@ import tree_sitter
 if __package__ in (None, ""):  # run as a script from a checkout: import the checkout's package
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from embedmotion.fragments import ParseReport
 from embedmotion.languages import LANGUAGES, language_for_path
 from embedmotion.parsing import DEFAULT_MAX_BYTES, _walk, parse_tree
 
@@ -56,9 +58,13 @@ def bare(files: list[tuple[Path, str]]) -> tuple[int, int]:
     return len(files), nbytes
 
 
-def with_queries(files: list[tuple[Path, str]]) -> tuple[int, int]:
+def with_queries(files: list[tuple[Path, str]], *, floor: bool = False) -> tuple[int, int]:
+    """Parse and run embedmotion's query (``floor``: a query that matches nothing)."""
     parsers = {name: spec.parser() for name, spec in LANGUAGES.items()}
-    queries = {name: spec.query("all") for name, spec in LANGUAGES.items()}
+    queries = {
+        name: tree_sitter.Query(spec.language, "(ERROR) @e") if floor else spec.query("all")
+        for name, spec in LANGUAGES.items()
+    }
     matches = 0
     for path, lang in files:
         root = parsers[lang].parse(path.read_bytes()).root_node
@@ -68,8 +74,12 @@ def with_queries(files: list[tuple[Path, str]]) -> tuple[int, int]:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("root", nargs="?", default=sysconfig.get_paths()["stdlib"],
-                    help="tree to parse (default: this Python's standard library)")
+    ap.add_argument(
+        "root",
+        nargs="?",
+        default=sysconfig.get_paths()["stdlib"],
+        help="tree to parse (default: this Python's standard library)",
+    )
     ap.add_argument("--repeat", type=int, default=5, help="runs per contender (best is kept)")
     ap.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES)
     args = ap.parse_args(argv)
@@ -80,29 +90,33 @@ def main(argv: list[str] | None = None) -> None:
     for spec in LANGUAGES.values():
         spec.query("all")
 
-    contenders: dict[str, Callable[[], object]] = {
-        "bare tree-sitter": lambda: bare(files),
-        "parse + query": lambda: with_queries(files),
-        "parse_tree": lambda: parse_tree(root, max_bytes=args.max_bytes, show_progress_bar=False),
-    }
-    best = dict.fromkeys(contenders, float("inf"))
-    results: dict[str, object] = {}
+    labels = ("bare tree-sitter", "parse + empty query", "parse + query", "parse_tree")
+    best = dict.fromkeys(labels, float("inf"))
+    nbytes = 0
+    report = ParseReport()
     for _ in range(args.repeat):  # interleaved rounds: a busy machine slows all contenders alike
-        for label, fn in contenders.items():
-            t0 = time.process_time()
-            results[label] = fn()
-            best[label] = min(best[label], time.process_time() - t0)
+        t0 = time.process_time()
+        _, nbytes = bare(files)
+        t1 = time.process_time()
+        with_queries(files, floor=True)
+        t2 = time.process_time()
+        with_queries(files)
+        t3 = time.process_time()
+        report = parse_tree(root, max_bytes=args.max_bytes, show_progress_bar=False)
+        t4 = time.process_time()
+        for label, t in zip(best, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+            best[label] = min(best[label], t)
     t_bare, t_full = best["bare tree-sitter"], best["parse_tree"]
-    nbytes = results["bare tree-sitter"][1]  # type: ignore[index]
-    report = results["parse_tree"]
-    nfrag = len(report.fragments)  # type: ignore[attr-defined]
+    nfrag = len(report.fragments)
     mb = nbytes / 1e6
 
     print(f"tree: {root}")
-    print(f"files: {len(files):,} ({mb:.1f} MB); fragments: {nfrag:,}; "
-          f"files with syntax errors: {len(report.files_with_errors):,}; "  # type: ignore[attr-defined]
-          f"skipped: {len(report.skipped):,}")  # type: ignore[attr-defined]
-    print(f"best of {args.repeat} runs\n")
+    print(
+        f"files: {len(files):,} ({mb:.1f} MB); fragments: {nfrag:,}; "
+        f"files with syntax errors: {len(report.files_with_errors):,}; "
+        f"skipped: {len(report.skipped):,}"
+    )
+    print(f"CPU seconds, best of {args.repeat} interleaved runs\n")
     print(f"{'':22}{'CPU s':>10}{'MB/s':>10}{'fragments/s':>14}{'x bare':>9}")
     for label, t in best.items():
         fps = f"{nfrag / t:,.0f}" if label == "parse_tree" else "-"

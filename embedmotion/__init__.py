@@ -54,6 +54,21 @@ _EXPORTS: dict[str, str] = {
     "mine_pair": "mining",
     "MiningResult": "mining",
     "load_edits": "datasets",
+    # geometry
+    "EditSpace": "geometry",
+    "Direction": "geometry",
+    "get_direction": "directions",
+    "DirectionStore": "directions",
+    "evaluate": "metrics",
+    "Report": "metrics",
+    # failures, suggestions, the fitness loop
+    "parse_failures": "failures",
+    "detect_flaky": "failures",
+    "blame": "failures",
+    "Failure": "failures",
+    "RemedyModel": "remedy",
+    "suggest": "suggest",
+    "climb": "climb",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__", "errors"])

@@ -47,6 +47,15 @@ Three embedders ship with embedmotion:
     nothing. Vectors are stored as the inner embedder returns them with
     ``normalize=False`` and normalised on the way out.
 
+Threads: torch uses one thread per core. Unless ``OMP_WAIT_POLICY`` is already
+set, or torch was imported before the first model is loaded, embedmotion sets it
+to ``PASSIVE``: idle OpenMP threads then sleep instead of spinning. When the
+cores are shared with other work (running tests, a build) spinning threads
+steal time from the working ones, and encoding was measured 4-5x slower; on an
+idle machine sleeping costs one wake-up per parallel region, small next to a
+batch of 32 windows. Set ``OMP_WAIT_POLICY=ACTIVE`` to opt out
+(``benchmarks/bench_embedding.py`` compares both).
+
 Progress bars (``tqdm.auto`` on stderr) appear when ``show_progress_bar`` is
 True, or when it is None and stderr is a terminal and the ``embedmotion``
 logger lets WARNING through; ``logging.getLogger("embedmotion").setLevel(
@@ -316,12 +325,12 @@ class SentenceTransformerEmbedder:
         )
         self.long_text: LongTextPolicy = long_text
         self.device = device
-        self.path, self._model_id, self.is_default = _resolve_model(model)
+        self.path, self.model_id, self.is_default = _resolve_model(model)
 
         weights = _weight_files(self.path)
         if not weights:
             raise ModelError(
-                f"The embedding model {self._model_id!r} at {self.path} has no weights file "
+                f"The embedding model {self.model_id!r} at {self.path} has no weights file "
                 "(*.safetensors or *.bin).",
                 fix=_REINSTALL + "."
                 if self.is_default
@@ -341,7 +350,7 @@ class SentenceTransformerEmbedder:
         tokenizer = getattr(self._st, "tokenizer", None)
         if tokenizer is None or not getattr(tokenizer, "is_fast", False):
             raise ModelError(
-                f"The embedding model {self._model_id!r} has no fast (Rust) tokenizer, which embedmotion needs.",
+                f"The embedding model {self.model_id!r} has no fast (Rust) tokenizer, which embedmotion needs.",
                 fix="Use a sentence-transformers text model with a tokenizer.json.",
             )
         self._tokenizer: Any = tokenizer
@@ -349,35 +358,24 @@ class SentenceTransformerEmbedder:
         dim = get_dim() if get_dim else self._st.get_sentence_embedding_dimension()
         if not dim:
             raise ModelError(
-                f"The embedding model {self._model_id!r} does not say its output dimension.",
+                f"The embedding model {self.model_id!r} does not say its output dimension.",
                 fix="Use a sentence-transformers text embedding model.",
             )
-        self._dimension = int(dim)
+        self.dimension = int(dim)
         self.max_seq_length = int(self._st.max_seq_length or self._tokenizer.model_max_length)
         self._n_special = int(self._tokenizer.num_special_tokens_to_add(pair=False))
         if self.max_seq_length - self._n_special <= 2 * CHUNK_OVERLAP:
             self.long_text = "truncate"  # windows too small to overlap: fall back to the head
-        self._fingerprint = self._make_fingerprint(weights, hashes)
-
-    # -- identity
-    @property
-    def model_id(self) -> str:
-        return self._model_id
-
-    @property
-    def fingerprint(self) -> str:
-        return self._fingerprint
-
-    @property
-    def dimension(self) -> int:
-        return self._dimension
+        self.fingerprint: str = self._make_fingerprint(weights, hashes)
 
     def __repr__(self) -> str:
-        return f"SentenceTransformerEmbedder({self._model_id!r}, long_text={self.long_text!r}, fingerprint={self._fingerprint!r})"
+        return f"SentenceTransformerEmbedder({self.model_id!r}, fingerprint={self.fingerprint!r})"
 
     def _load(self) -> Any:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        if "torch" not in sys.modules:  # read once, when OpenMP starts (see the module docstring)
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             from sentence_transformers import SentenceTransformer
 
@@ -393,7 +391,7 @@ class SentenceTransformerEmbedder:
             ) from exc
         except Exception as exc:  # noqa: BLE001 - any load failure becomes one clear error
             raise ModelError(
-                f"The embedding model {self._model_id!r} at {self.path} could not be loaded: "
+                f"The embedding model {self.model_id!r} at {self.path} could not be loaded: "
                 f"{type(exc).__name__}: {exc}",
                 fix=_REINSTALL + "."
                 if self.is_default
@@ -423,7 +421,7 @@ class SentenceTransformerEmbedder:
         short = (
             "minilm-l6-v2"
             if self.is_default
-            else re.sub(r"[^a-z0-9._-]+", "-", Path(self._model_id).name.lower())
+            else re.sub(r"[^a-z0-9._-]+", "-", Path(self.model_id).name.lower())
         )
         policy = f"chunk{CHUNK_OVERLAP}x{MAX_CHUNKS}" if self.long_text == "chunk" else "truncate"
         return f"{short}:{w[:16]}:cfg{cfg.hexdigest()[:8]}:seq{self.max_seq_length}:{pooling or 'pool'}{norm}:{policy}"
@@ -469,10 +467,9 @@ class SentenceTransformerEmbedder:
 
         names = self._tokenizer.model_input_names
         pad = self._tokenizer.pad_token_id or 0
-        order = np.argsort(
-            [-len(w) for w in windows], kind="stable"
-        )  # longest first, little padding
-        out = np.empty((len(windows), self._dimension), dtype=np.float32)
+        # longest first: each batch pads to its first window, so little padding is wasted
+        order = np.argsort([-len(w) for w in windows], kind="stable")
+        out = np.empty((len(windows), self.dimension), dtype=np.float32)
         starts = range(0, len(windows), batch_size)
         if progress:
             from tqdm.auto import tqdm
@@ -515,7 +512,7 @@ class SentenceTransformerEmbedder:
         items = _check_texts(texts, owner_name)
         _check_batch_size(batch_size, owner_name)
         if not items:
-            return np.zeros((0, self._dimension), dtype=np.float32)
+            return np.zeros((0, self.dimension), dtype=np.float32)
         windows, owner, counts = self._windows(items)
         n_batches = math.ceil(len(windows) / batch_size)
         vecs = self._forward(
@@ -524,7 +521,7 @@ class SentenceTransformerEmbedder:
         if len(windows) == len(items) and np.array_equal(owner, np.arange(len(items))):
             result = vecs
         else:
-            result = np.zeros((len(items), self._dimension), dtype=np.float64)
+            result = np.zeros((len(items), self.dimension), dtype=np.float64)
             np.add.at(result, owner, vecs * counts[:, None])
             result /= np.bincount(owner, weights=counts, minlength=len(items))[:, None]
             result = result.astype(np.float32)
@@ -576,23 +573,13 @@ class LexicalEmbedder:
     def __init__(self, *, dimension: int = 2048) -> None:
         ok = isinstance(dimension, int) and not isinstance(dimension, bool) and dimension >= 2
         check_param(ok, "dimension", "LexicalEmbedder", "an integer >= 2", dimension)
-        self._dimension = dimension
+        self.dimension = dimension
+        self.model_id = "lexical"
+        self.fingerprint = f"lexical-v{LEXICAL_TOKENIZER_VERSION}:d{dimension}"
         self._slots: dict[str, tuple[int, float]] = {}
 
-    @property
-    def model_id(self) -> str:
-        return "lexical"
-
-    @property
-    def fingerprint(self) -> str:
-        return f"lexical-v{LEXICAL_TOKENIZER_VERSION}:d{self._dimension}"
-
-    @property
-    def dimension(self) -> int:
-        return self._dimension
-
     def __repr__(self) -> str:
-        return f"LexicalEmbedder(dimension={self._dimension})"
+        return f"LexicalEmbedder(dimension={self.dimension})"
 
     def _slot(self, feature: str) -> tuple[int, float]:
         slot = self._slots.get(feature)
@@ -601,7 +588,7 @@ class LexicalEmbedder:
                 hashlib.blake2b(feature.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
                 "little",
             )
-            slot = (h % self._dimension, 1.0 if (h >> 63) & 1 else -1.0)
+            slot = (h % self.dimension, 1.0 if (h >> 63) & 1 else -1.0)
             if len(self._slots) < 1_000_000:
                 self._slots[feature] = slot
         return slot
@@ -617,7 +604,7 @@ class LexicalEmbedder:
         """Embed ``texts``; ``batch_size`` and ``show_progress_bar`` are accepted for the protocol."""
         items = _check_texts(texts, "LexicalEmbedder.encode")
         _check_batch_size(batch_size, "LexicalEmbedder.encode")
-        out = np.zeros((len(items), self._dimension), dtype=np.float32)
+        out = np.zeros((len(items), self.dimension), dtype=np.float32)
         for row, text in enumerate(items):
             counts: dict[str, int] = {}
             for feature in lexical_tokens(text):

@@ -8,6 +8,11 @@ tree-sitter queries embedmotion runs on it, shipped as package data::
     embedmotion/queries/<language>/definitions.scm   functions, methods, classes
     embedmotion/queries/<language>/tests.scm         test functions, test cases
 
+The queries use tags-style capture names (``@definition.function``,
+``@definition.class``, ``@name``, ``@test`` ...); each ``.scm`` file's header
+says which captures it uses and what they mean.  :mod:`embedmotion.parsing`
+runs both as one query (``spec.query("all")``): a single pass over each tree.
+
 Use it like this::
 
     >>> from embedmotion.languages import get_language, language_for_path
@@ -52,6 +57,8 @@ class LanguageSpec:
     (``tree_sitter_typescript.language_tsx()``); ``package`` is what to
     ``pip install`` when that module is missing.  ``query_dir`` is the folder
     under ``embedmotion/queries`` holding this language's ``.scm`` files.
+    ``wrappers`` and ``prefixes`` say which nodes around a definition belong to
+    its fragment's text.
     """
 
     name: str
@@ -60,9 +67,21 @@ class LanguageSpec:
     function: str = "language"
     package: str = ""
     query_dir: str = ""
+    #: parent nodes a definition's fragment takes over when it is their only definition
+    #: (a decorated Python function, a C++ template, ``const f = () => ...``)
+    wrappers: frozenset[str] = frozenset()
+    #: sibling nodes written just before a definition that belong to its fragment
+    #: (Rust attributes, TypeScript decorators)
+    prefixes: frozenset[str] = frozenset()
     _queries: dict[str, tree_sitter.Query] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+
+    def __post_init__(self) -> None:
+        if not self.package:  # the wheel's name on PyPI: tree_sitter_go -> tree-sitter-go
+            object.__setattr__(self, "package", self.module.replace("_", "-"))
+        if not self.query_dir:
+            object.__setattr__(self, "query_dir", self.name)
 
     @cached_property
     def language(self) -> tree_sitter.Language:
@@ -72,7 +91,7 @@ class LanguageSpec:
         except ImportError as exc:
             raise LanguageError(
                 f"The tree-sitter grammar for {self.name} is not installed ({exc}).",
-                fix=f"Install it with: pip install {self.package or self.module.replace('_', '-')}",
+                fix=f"Install it with: pip install {self.package}",
             ) from exc
         loader: Callable[[], object] = getattr(mod, self.function)
         return tree_sitter.Language(loader())
@@ -82,7 +101,7 @@ class LanguageSpec:
         return tree_sitter.Parser(self.language)
 
     def query_source(self, kind: QueryKind) -> str:
-        """The text of ``queries/<query_dir>/<kind>.scm`` (``"all"``: both files, one after the other)."""
+        """The text of ``queries/<query_dir>/<kind>.scm`` (``"all"``: both files, joined)."""
         if kind == "all":
             return self.query_source("definitions") + "\n" + self.query_source("tests")
         if kind not in QUERY_KINDS:
@@ -90,8 +109,7 @@ class LanguageSpec:
                 f"Unknown query kind {kind!r} for {self.name}.",
                 fix=f"Use one of: {', '.join(QUERY_KINDS)}.",
             )
-        folder = self.query_dir or self.name
-        res = resources.files("embedmotion") / "queries" / folder / f"{kind}.scm"
+        res = resources.files("embedmotion") / "queries" / self.query_dir / f"{kind}.scm"
         return res.read_text(encoding="utf-8")
 
     def query(self, kind: QueryKind) -> tree_sitter.Query:
@@ -117,31 +135,63 @@ class LanguageSpec:
 
 def _spec(
     name: str,
-    exts: tuple[str, ...],
+    exts: str,
     module: str,
     function: str = "language",
     *,
-    query_dir: str = "",
+    wrappers: str = "",
+    prefixes: str = "",
 ) -> LanguageSpec:
-    package = module.replace("_", "-")
-    return LanguageSpec(name, exts, module, function, package, query_dir or name)
+    return LanguageSpec(
+        name,
+        tuple(exts.split()),
+        module,
+        function,
+        wrappers=frozenset(wrappers.split()),
+        prefixes=frozenset(prefixes.split()),
+    )
 
+
+_JS_WRAPPERS = "lexical_declaration variable_declaration"
 
 #: Every supported language, by name.
 LANGUAGES: dict[str, LanguageSpec] = {
     s.name: s
     for s in (
-        _spec("python", (".py", ".pyi"), "tree_sitter_python"),
-        _spec("javascript", (".js", ".mjs", ".cjs", ".jsx"), "tree_sitter_javascript"),
+        _spec("python", ".py .pyi", "tree_sitter_python", wrappers="decorated_definition"),
         _spec(
-            "typescript", (".ts", ".mts", ".cts"), "tree_sitter_typescript", "language_typescript"
+            "javascript",
+            ".js .mjs .cjs .jsx",
+            "tree_sitter_javascript",
+            wrappers=_JS_WRAPPERS,
+            prefixes="decorator",
         ),
-        _spec("tsx", (".tsx",), "tree_sitter_typescript", "language_tsx"),
-        _spec("java", (".java",), "tree_sitter_java"),
-        _spec("go", (".go",), "tree_sitter_go"),
-        _spec("rust", (".rs",), "tree_sitter_rust"),
-        _spec("c", (".c", ".h"), "tree_sitter_c"),
-        _spec("cpp", (".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx"), "tree_sitter_cpp"),
+        _spec(
+            "typescript",
+            ".ts .mts .cts",
+            "tree_sitter_typescript",
+            "language_typescript",
+            wrappers=_JS_WRAPPERS,
+            prefixes="decorator",
+        ),
+        _spec(
+            "tsx",
+            ".tsx",
+            "tree_sitter_typescript",
+            "language_tsx",
+            wrappers=_JS_WRAPPERS,
+            prefixes="decorator",
+        ),
+        _spec("java", ".java", "tree_sitter_java"),
+        _spec("go", ".go", "tree_sitter_go", wrappers="type_declaration"),
+        _spec("rust", ".rs", "tree_sitter_rust", prefixes="attribute_item"),
+        _spec("c", ".c .h", "tree_sitter_c"),
+        _spec(
+            "cpp",
+            ".cc .cpp .cxx .hpp .hh .hxx",
+            "tree_sitter_cpp",
+            wrappers="template_declaration",
+        ),
     )
 }
 

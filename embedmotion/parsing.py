@@ -1,9 +1,10 @@
 """Parsing: cut source files into :class:`~embedmotion.fragments.Fragment` objects.
 
-tree-sitter parses each file; two queries per language (``definitions.scm`` and
-``tests.scm``, see :mod:`embedmotion.languages`) find the functions, methods,
-classes and tests in it, each query run once per file.  Fragments are named the
-way people and test runners name them::
+tree-sitter parses each file, and the language's queries (``definitions.scm``
+and ``tests.scm``, see :mod:`embedmotion.languages`) find the functions, methods,
+classes and tests in it -- both in a single query pass per file, with no Python
+walk over the tree.  Fragments are named the way people and test runners name
+them::
 
     >>> from embedmotion.parsing import extract_fragments
     >>> src = '''
@@ -65,7 +66,7 @@ from pathlib import Path
 
 import tree_sitter
 
-from .errors import InputError, check_param
+from .errors import InputError, ParseError, check_param
 from .fragments import Fragment, ParseReport, SkippedFile
 from .languages import LANGUAGES, LanguageSpec, get_language, language_for_path
 
@@ -80,47 +81,13 @@ BINARY_SNIFF_BYTES = 8192
 #: Directory names :func:`parse_tree` does not enter unless ``skip_vendored=False``:
 #: version control, dependencies, virtual environments, caches and build outputs.
 VENDORED_DIRS: frozenset[str] = frozenset(
-    {
-        ".git",
-        "node_modules",
-        "vendor",
-        "third_party",
-        ".venv",
-        "venv",
-        "env",
-        "site-packages",
-        "__pycache__",
-        "build",
-        "dist",
-        "target",
-        ".tox",
-        ".mypy_cache",
-    }
+    {".git", "node_modules", "vendor", "third_party", ".venv", "venv", "env", "site-packages"}
+    | {"__pycache__", "build", "dist", "target", ".tox", ".mypy_cache"}
 )
-
-# Where a fragment's span grows past the node the query captured (per language):
-# parent nodes whose span it takes over (a decorated Python function, a C++ template,
-# `const f = () => ...`, `type X struct{}`), and siblings written just before it
-# (Rust attributes, TypeScript method decorators).
-_WRAPPERS: dict[str, frozenset[str]] = {
-    "python": frozenset({"decorated_definition"}),
-    "cpp": frozenset({"template_declaration"}),
-    "go": frozenset({"type_declaration"}),
-    "javascript": frozenset({"lexical_declaration", "variable_declaration"}),
-    "typescript": frozenset({"lexical_declaration", "variable_declaration"}),
-    "tsx": frozenset({"lexical_declaration", "variable_declaration"}),
-}
-_ALWAYS_WRAP = frozenset({"decorated_definition", "template_declaration"})
-_PREFIXES: dict[str, frozenset[str]] = {
-    "rust": frozenset({"attribute_item"}),
-    "javascript": frozenset({"decorator"}),
-    "typescript": frozenset({"decorator"}),
-    "tsx": frozenset({"decorator"}),
-}
 
 # entry roles: fragments, and scopes that only qualify the names inside them
 _FUNCTION, _METHOD, _CLASS, _TEST, _TYPE_SCOPE, _MODULE_SCOPE, _SUITE, _TEST_SCOPE = range(8)
-_KIND_OF_ROLE = {_FUNCTION: "function", _METHOD: "method", _CLASS: "class", _TEST: "test"}
+_KIND_OF_ROLE: tuple[str | None, ...] = ("function", "method", "class", "test") + (None,) * 4
 _ROLE_OF_CAPTURE = {
     "definition.function": _FUNCTION,
     "definition.method": _METHOD,
@@ -132,6 +99,7 @@ _ROLE_OF_CAPTURE = {
     "suite": _SUITE,
 }
 _CLASSLIKE = frozenset({_CLASS, _TYPE_SCOPE})
+_FUNCTIONLIKE = frozenset({_FUNCTION, _METHOD})
 # naming modes: qualified by enclosing definitions, by enclosing describe blocks, as is;
 # or an unnamed scope (a module holding tests) that qualifies nothing
 _NESTED, _SUITED, _ABSOLUTE, _UNNAMED = 0, 1, 2, 3
@@ -198,15 +166,6 @@ def _type_name(text: str) -> str:
     return idents[-1] if idents else "".join(text.split())
 
 
-def _local_name(node: tree_sitter.Node, data: bytes) -> str:
-    text = data[node.start_byte : node.end_byte].decode("utf-8", "replace")
-    if node.type in _STRING_NODES:
-        return text[1:-1]
-    if "::" in text:  # C++ qualified declarators
-        return _cpp_name(text)
-    return text
-
-
 # ---------------------------------------------------------------------------- extraction
 _ROLES_CACHE: dict[str, list[tuple[int, str]]] = {}
 # functions directly inside a @test.scope whose names start with this are tests
@@ -242,7 +201,7 @@ def _collect(spec: LanguageSpec, root: tree_sitter.Node, data: bytes) -> list[_E
         end = node.end_byte
         key = (start, end)
         entry = by_key.get(key)
-        if entry is not None and role < _TEST:
+        if entry is not None and role != _TEST and role != _TEST_SCOPE:
             continue  # a second match of a node already found
         names = caps.get("name")
         if not names:
@@ -258,8 +217,8 @@ def _collect(spec: LanguageSpec, root: tree_sitter.Node, data: bytes) -> list[_E
                 mode, local = _SUITED, local[1:-1]
             elif "suite.name" in caps:
                 suite = caps["suite.name"][0]
-                mode = _ABSOLUTE
-                local = f"{data[suite.start_byte : suite.end_byte].decode('utf-8', 'replace')}.{local}"
+                suite_name = data[suite.start_byte : suite.end_byte].decode("utf-8", "replace")
+                mode, local = _ABSOLUTE, f"{suite_name}.{local}"
             if entry is None:
                 by_key[key] = _Entry(node, start, end, _TEST, local, mode)
             else:
@@ -290,21 +249,24 @@ def _collect(spec: LanguageSpec, root: tree_sitter.Node, data: bytes) -> list[_E
     return list(by_key.values())
 
 
-def _grow(entry: _Entry, wrappers: frozenset[str] | None, prefixes: frozenset[str] | None) -> None:
+def _only_one(node: tree_sitter.Node) -> bool:
+    """Whether ``node`` is the only one of its type among its siblings (not `const a, b`)."""
+    kind = node.type
+    before, after = node.prev_named_sibling, node.next_named_sibling
+    return (before is None or before.type != kind) and (after is None or after.type != kind)
+
+
+def _grow(entry: _Entry, wrappers: frozenset[str], prefixes: frozenset[str]) -> None:
     """Extend an entry over its wrapping declaration, or the decorators/attributes before it."""
     node = entry.node
-    if wrappers is not None:
+    if wrappers:
         parent = node.parent
-        if (
-            parent is not None
-            and parent.type in wrappers
-            and (parent.type in _ALWAYS_WRAP or parent.named_child_count == 1)
-        ):
+        if parent is not None and parent.type in wrappers and _only_one(node):
             entry.start = parent.start_byte
             entry.end = max(entry.end, parent.end_byte)
             entry.nodes = (parent,)
             return
-    if prefixes is not None:
+    if prefixes:
         sib = node.prev_named_sibling
         extra: list[tree_sitter.Node] = []
         while sib is not None and sib.type in prefixes:
@@ -352,7 +314,7 @@ def _qualify(entries: list[_Entry]) -> None:
                         e.role = role = _METHOD
                 if (
                     top.test_class
-                    and (role == _FUNCTION or role == _METHOD)
+                    and role in _FUNCTIONLIKE
                     and e.local.startswith(_TEST_METHOD_PREFIX)
                 ):
                     e.role = _TEST
@@ -366,14 +328,15 @@ def _qualify(entries: list[_Entry]) -> None:
 
 def _module_fragment(data: bytes, language: str, path: str, has_error: bool) -> Fragment:
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    text = data.decode("utf-8", "replace")
+    text = data.decode("utf-8", "replace")  # (the id is computed by Fragment itself)
     return Fragment(
         language, "module", "<module>", path, 0, len(data), 1, max(lines, 1), text, has_error
     )
 
 
 def _fragment_id(head: bytes, name: str, text: bytes) -> str:
-    """``Fragment.id`` computed from bytes at hand (the same digest Fragment computes)."""
+    """``Fragment.id`` from the bytes at hand: the digest ``Fragment`` itself computes
+    (language, path, name, text, each followed by a NUL), without re-encoding the text."""
     return hashlib.sha256(
         b"".join((head, name.encode("utf-8", "surrogatepass"), b"\0", text, b"\0"))
     ).hexdigest()[:16]
@@ -387,18 +350,17 @@ def _extract(
     file_has_error = root.has_error
     entries = _collect(spec, root, data)
     language = spec.name
-    wrappers, prefixes = _WRAPPERS.get(language), _PREFIXES.get(language)
-    if wrappers is not None or prefixes is not None:
+    if spec.wrappers or spec.prefixes:
         for e in entries:
             if e.role != _SUITE:
-                _grow(e, wrappers, prefixes)
+                _grow(e, spec.wrappers, spec.prefixes)
     _qualify(entries)
     out: list[Fragment] = []
     if include_module:
         out.append(_module_fragment(data, language, path, file_has_error))
     head = b"".join((language.encode(), b"\0", path.encode("utf-8", "surrogatepass"), b"\0"))
     for e in entries:
-        kind = _KIND_OF_ROLE.get(e.role)
+        kind = _KIND_OF_ROLE[e.role]
         if kind is None:
             continue
         nodes = e.nodes
@@ -406,6 +368,11 @@ def _extract(
         end_row, end_col = nodes[0].end_point
         end_line = end_row if end_col == 0 and end_row >= start_line else end_row + 1
         raw = data[e.start : e.end]
+        try:
+            text = raw.decode("utf-8", "surrogatepass")
+            fid = _fragment_id(head, e.qname, raw)
+        except UnicodeDecodeError:  # only from a str source holding lone surrogates
+            text, fid = raw.decode("utf-8", "replace"), ""
         out.append(
             Fragment(
                 language,
@@ -416,9 +383,9 @@ def _extract(
                 e.end,
                 start_line,
                 end_line,
-                raw.decode("utf-8", "replace"),
+                text,
                 file_has_error and _overlaps_error(e),
-                _fragment_id(head, e.qname, raw),
+                fid,
             )
         )
     return out, file_has_error
@@ -434,8 +401,10 @@ def extract_fragments(
     """The fragments of one source text, in document order (outer before inner).
 
     ``language`` is a name from :data:`~embedmotion.languages.LANGUAGES` (or an
-    alias); ``path`` is only recorded in the fragments.  With
-    ``include_module=True`` the whole text comes first as a ``"module"``
+    alias; unknown names raise :class:`~embedmotion.errors.LanguageError`);
+    ``path`` is only recorded in the fragments.  Bytes must be UTF-8
+    (:class:`~embedmotion.errors.ParseError` otherwise).  With
+    ``include_module=True`` the whole text comes first, as a ``"module"``
     fragment named ``"<module>"``.
     """
     spec = get_language(language)
@@ -446,7 +415,19 @@ def extract_fragments(
         "a str or bytes",
         type(source).__name__,
     )
-    data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+    if isinstance(source, str):
+        data = source.encode("utf-8", "surrogatepass")
+    else:
+        data = bytes(source)
+        try:
+            if not data.isascii():
+                data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ParseError(
+                f"Cannot parse {path}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+                f"{exc.start}).",
+                fix="Decode the text yourself and pass a str, or convert the file to UTF-8.",
+            ) from None
     frags, _ = _extract(data, spec, spec.parser(), str(path), include_module)
     return frags
 
@@ -473,7 +454,8 @@ def _read(path: Path, max_bytes: int) -> tuple[bytes | None, str]:
     if b"\0" in data[:BINARY_SNIFF_BYTES]:
         return None, "binary file (NUL byte in the first 8 KiB)"
     try:
-        data.decode("utf-8")
+        if not data.isascii():  # (most source files are: a fast check, no copy)
+            data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, (
             f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
@@ -636,6 +618,8 @@ def parse_tree(
     and stderr is a terminal.
     """
     _check_max_bytes(max_bytes, "parse_tree")
+    if isinstance(languages, str):
+        languages = [languages]
     wanted = None if languages is None else {get_language(n).name for n in languages}
     base = Path(root)
     if not base.exists():
@@ -699,7 +683,8 @@ def _path_matches(fragment_path: str, target: str) -> bool:
     longer, shorter = (
         (fragment_path, target) if len(fragment_path) > len(target) else (target, fragment_path)
     )
-    return bool(shorter) and longer.endswith("/" + shorter.lstrip("./"))
+    shorter = shorter.removeprefix("./")
+    return bool(shorter) and longer.endswith("/" + shorter)
 
 
 def enclosing_fragment(

@@ -255,7 +255,9 @@ def patch_problems(program: Path, spec: dict) -> list[str]:
     if not removed and not added:
         return ["fix.patch changes nothing"]
     if len(removed) + len(added) > MAX_CHANGED_LINES:
-        return [f"fix.patch changes {len(removed) + len(added)} lines (at most {MAX_CHANGED_LINES})"]
+        return [
+            f"fix.patch changes {len(removed) + len(added)} lines (at most {MAX_CHANGED_LINES})"
+        ]
     buggy = (program / rel).read_text(encoding="utf-8")
     try:
         fixed = apply_patch(buggy, fp)
@@ -388,7 +390,9 @@ def check_program(program: Path, *, timeout: float = 60.0, max_reruns: int | Non
         runs = max(1, min(runs, max_reruns))
     with tempfile.TemporaryDirectory(prefix=f"bug-{program.name}-") as tmp:
         work = Path(tmp) / program.name
-        shutil.copytree(program, work, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+        shutil.copytree(
+            program, work, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache")
+        )
         buggy = [run_tests(work, command, timeout=timeout) for _ in range(runs)]
         fails = sum(_failed(r, command) for r in buggy)
         result.buggy = f"{fails}/{runs} fail" if flaky else ("fails" if fails else "PASSES")
@@ -406,7 +410,9 @@ def check_program(program: Path, *, timeout: float = 60.0, max_reruns: int | Non
         result.fixed = f"{passes}/{runs} pass" if flaky else ("passes" if passes else "FAILS")
         if passes < runs:
             bad = next(r for r in fixed if r.returncode != 0 or r.timed_out)
-            result.problems.append(f"fixed version failed {runs - passes}/{runs} runs:\n{_tail(bad.output)}")
+            result.problems.append(
+                f"fixed version failed {runs - passes}/{runs} runs:\n{_tail(bad.output)}"
+            )
         slow = max(r.seconds for r in buggy + fixed)
         if slow > timeout / 2:
             result.problems.append(f"a test run took {slow:.1f} s")

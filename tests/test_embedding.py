@@ -38,16 +38,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
-def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("embedding-cache")
-
-
-@pytest.fixture(scope="session")
-def minilm(model_cache: Path) -> SentenceTransformerEmbedder:
-    """The packaged model, loaded once (its checksum book goes to a temp cache)."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("EMBEDMOTION_CACHE_DIR", str(model_cache))
-        return SentenceTransformerEmbedder()
+def minilm(st_model: SentenceTransformerEmbedder) -> SentenceTransformerEmbedder:
+    """The packaged model, loaded once per session (``st_model`` from conftest.py)."""
+    return st_model
 
 
 @pytest.fixture()

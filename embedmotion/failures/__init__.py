@@ -48,7 +48,14 @@ from __future__ import annotations
 
 from ._source import FailureFormat, LogSource, ParseContext
 from .blame import Blame, SourceTree, blame
-from .detect import FORMATS, detect_format, get_format, iter_failures, parse_failures, supported_formats
+from .detect import (
+    FORMATS,
+    detect_format,
+    get_format,
+    iter_failures,
+    parse_failures,
+    supported_formats,
+)
 from .flaky import detect_flaky
 from .model import (
     KINDS,

@@ -52,11 +52,15 @@ def array_items(text: str, ctx: ParseContext, what: str) -> Iterator[Any]:
                 f"{ctx.name} is not valid JSON ({exc}) and holds no complete {what} entry.",
                 fix="Check that the file is complete (a killed run can leave it cut short).",
             ) from exc
-        ctx.warn(f"{ctx.name}: the JSON is not valid ({exc}); kept the {len(items)} complete entries before it breaks")
+        ctx.warn(
+            f"{ctx.name}: the JSON is not valid ({exc}); kept the {len(items)} complete entries before it breaks"
+        )
         yield from items
         return
     if not isinstance(data, list):
-        raise ParseError(f"{ctx.name}: {what} output is a JSON array; this is a {type(data).__name__}.")
+        raise ParseError(
+            f"{ctx.name}: {what} output is a JSON array; this is a {type(data).__name__}."
+        )
     yield from data
 
 

@@ -134,7 +134,7 @@ class LogSource:
             return
         if self.path is not None:
             try:
-                f = open(self.path, "rb")
+                f = open(self.path, "rb")  # noqa: SIM115 - closed by the with below
             except OSError as exc:
                 raise _unreadable(self.path, exc) from exc
             with f:
@@ -145,8 +145,7 @@ class LogSource:
             self._raw_head()
         yield from self._buffered
         self._buffered = []
-        for raw in _capped_lines(self._stream, warn):
-            yield raw
+        yield from _capped_lines(self._stream, warn)
 
     def read_text(self) -> str:
         """The whole log as text (for JSON and XML documents)."""
@@ -167,26 +166,54 @@ class LogSource:
         return text
 
 
+#: How much is read from a file at a time.
+CHUNK_BYTES = 64 * 1024
+
+
 def _capped_lines(f: IO[Any], warn: Callable[[str], None] | None) -> Iterator[str]:
-    """Lines of a binary or text file, each at most MAX_LINE_BYTES long."""
+    """Lines of a binary or text file (newline kept), each at most MAX_LINE_BYTES long.
+
+    The file is read in chunks and decoded a chunk at a time (much faster than
+    line by line); a line longer than the limit is cut, with a warning, and the
+    rest of it skipped.
+    """
+    carry = b""
     number = 0
+    skipping = False
     while True:
-        raw = f.readline(MAX_LINE_BYTES)
-        if not raw:
-            return
-        number += 1
-        line = _decode(raw) if isinstance(raw, bytes) else raw
-        if len(raw) >= MAX_LINE_BYTES and not line.endswith("\n"):
-            dropped = 0
-            while True:  # drop the rest of an over-long line
-                more = f.readline(MAX_LINE_BYTES)
-                dropped += len(more)
-                if not more or (more.endswith(b"\n") if isinstance(more, bytes) else more.endswith("\n")):
-                    break
-            if warn is not None:
-                warn(f"line {number}: longer than {MAX_LINE_BYTES:,} bytes; cut ({dropped:,} dropped)")
-            line += "\n"
-        yield line
+        chunk = f.read(CHUNK_BYTES)
+        if not chunk:
+            break
+        if isinstance(chunk, str):  # a text stream: encode back, one code path
+            chunk = chunk.encode("utf-8", "surrogatepass")
+        data = carry + chunk
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            carry = data
+            if len(carry) > MAX_LINE_BYTES:
+                if not skipping:
+                    yield _decode(carry[:MAX_LINE_BYTES]) + "\n"
+                    if warn is not None:
+                        warn(f"line {number + 1}: longer than {MAX_LINE_BYTES:,} bytes; cut")
+                skipping = True
+                carry = b""
+            continue
+        carry = data[cut + 1 :]
+        lines = _decode(data[: cut + 1]).split("\n")
+        lines.pop()  # the empty string after the last newline
+        if skipping:  # the tail of an over-long line
+            lines.pop(0)
+            skipping = False
+            number += 1
+        for line in lines:
+            number += 1
+            if len(line) > MAX_LINE_BYTES:
+                if warn is not None:
+                    warn(f"line {number}: longer than {MAX_LINE_BYTES:,} bytes; cut")
+                line = line[:MAX_LINE_BYTES]
+            yield line + "\n"
+    if carry and not skipping:
+        yield _decode(carry)
 
 
 def _unreadable(path: Path, exc: OSError) -> InputError:

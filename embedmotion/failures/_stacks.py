@@ -25,7 +25,9 @@ _JAVA_RE = re.compile(
     r"^\s*at (?:[\w.$-]+(?:@[\w.-]+)?/)?(?P<func>[\w$.<>]+)\((?P<file>[^:()]+)(?::(?P<line>\d+))?\)\s*$"
 )
 _JAVA_CAUSE_RE = re.compile(r"^\s*Caused by: ")
-_GO_FUNC_RE = re.compile(r"^(?:created by )?(?P<func>[\w.\-/*()\[\]{}%]+?)(?:\(.*\))?(?: in goroutine \d+)?$")
+_GO_FUNC_RE = re.compile(
+    r"^(?:created by )?(?P<func>[\w.\-/*()\[\]{}%]+?)(?:\(.*\))?(?: in goroutine \d+)?$"
+)
 _GO_FILE_RE = re.compile(r"^\t(?P<path>.+?):(?P<line>\d+)(?: \+0x[0-9a-f]+)?$")
 _RUST_FUNC_RE = re.compile(r"^\s*\d+: (?P<func>.+)$")
 _RUST_AT_RE = re.compile(r"^\s+at (?P<path>.+?):(?P<line>\d+)(?::(?P<col>\d+))?$")
@@ -97,7 +99,9 @@ def java_frames(lines: Sequence[str]) -> list[Frame]:
             continue
         func, file = m.group("func"), m.group("file")
         project = not func.startswith(_JAVA_LIB_PREFIXES)
-        segments[-1].append(Frame(_java_path(func, file), int(m.group("line")), func, None, project))
+        segments[-1].append(
+            Frame(_java_path(func, file), int(m.group("line")), func, None, project)
+        )
     frames: list[Frame] = []
     for seg in reversed(segments):  # causes were printed after; they happened first
         frames.extend(reversed(seg))

@@ -43,7 +43,22 @@ from ..languages import language_for_path
 from ..parsing import VENDORED_DIRS, enclosing_fragment, find_fragment, parse_file, parse_tree
 from .model import Failure, Location, is_project_path
 
-_EXTENSIONS = (".py", ".java", ".kt", ".js", ".ts", ".tsx", ".jsx", ".mjs", ".go", ".rs", ".c", ".cc", ".cpp", ".h")
+_EXTENSIONS = (
+    ".py",
+    ".java",
+    ".kt",
+    ".js",
+    ".ts",
+    ".tsx",
+    ".jsx",
+    ".mjs",
+    ".go",
+    ".rs",
+    ".c",
+    ".cc",
+    ".cpp",
+    ".h",
+)
 _FILE_PART_RE = re.compile(r"\.[A-Za-z]\w{0,4}$")
 
 
@@ -83,7 +98,9 @@ def _posix(path: str) -> str:
 class SourceTree:
     """The files under a root, path resolution, and a cache of parsed fragments."""
 
-    def __init__(self, root: str | os.PathLike[str], fragments: Iterable[Fragment] | None = None) -> None:
+    def __init__(
+        self, root: str | os.PathLike[str], fragments: Iterable[Fragment] | None = None
+    ) -> None:
         self.root = Path(root)
         if not self.root.is_dir():
             raise InputError(
@@ -110,7 +127,9 @@ class SourceTree:
 
     def _walk(self) -> None:
         for dirpath, dirnames, filenames in os.walk(self.root):
-            dirnames[:] = sorted(d for d in dirnames if d not in VENDORED_DIRS and not d.startswith("."))
+            dirnames[:] = sorted(
+                d for d in dirnames if d not in VENDORED_DIRS and not d.startswith(".")
+            )
             base = os.path.relpath(dirpath, self.root)
             prefix = "" if base == "." else base.replace(os.sep, "/") + "/"
             for name in filenames:
@@ -260,7 +279,9 @@ def _by_frames(tree: SourceTree, failure: Failure) -> tuple[Fragment | None, str
 
 
 # ------------------------------------------------------------------------------ blame
-def _blamed(tree: SourceTree, failure: Failure, hint: str | None) -> tuple[Fragment | None, Location | None, str]:
+def _blamed(
+    tree: SourceTree, failure: Failure, hint: str | None
+) -> tuple[Fragment | None, Location | None, str]:
     skipped = 0
     for frame in reversed(failure.frames):
         if not frame.is_project or frame.line is None:
@@ -272,23 +293,31 @@ def _blamed(tree: SourceTree, failure: Failure, hint: str | None) -> tuple[Fragm
         frag = enclosing_fragment(tree.fragments(rel), rel, frame.line)
         if frag is not None:
             where = f"{rel}:{frame.line}" + (f" in {frame.function}" if frame.function else "")
-            lib = f" (after {skipped} library frame{'s' if skipped != 1 else ''})" if skipped else ""
+            lib = (
+                f" (after {skipped} library frame{'s' if skipped != 1 else ''})" if skipped else ""
+            )
             return frag, Location(rel, frame.line), f"deepest project frame {where}{lib}"
     outside: str | None = None
+    lineless: str | None = None
     for loc in failure.locations:
         if loc.line is None:
+            lineless = lineless or loc.path
             continue
         rel = tree.resolve(loc.path, hint)
         if rel is None:
             continue
         frag = enclosing_fragment(tree.fragments(rel), rel, loc.line)
         if frag is not None:
-            what = "reported location" if loc.message is None else f"related location ({loc.message})"
+            what = (
+                "reported location" if loc.message is None else f"related location ({loc.message})"
+            )
             return frag, Location(rel, loc.line, loc.column), f"{what} {rel}:{loc.line}"
         if outside is None:
             outside = f"{rel}:{loc.line}"
     if outside is not None:
         return None, None, f"the reported location {outside} is outside any function or class"
+    if lineless is not None:
+        return None, None, f"the failure names {lineless} but no line in it"
     if failure.frames or failure.locations:
         return None, None, "no frame or location of this failure is in the source tree"
     return None, None, "the failure names no file"
@@ -303,19 +332,27 @@ def blame(
     """One :class:`Blame` per failure, in order (see the module docstring)."""
     items = list(failures)
     for f in items:
-        check_param(isinstance(f, Failure), "failures", "blame", "an iterable of Failure", type(f).__name__)
+        check_param(
+            isinstance(f, Failure), "failures", "blame", "an iterable of Failure", type(f).__name__
+        )
     tree = SourceTree(root, fragments)
     out: list[Blame] = []
     for failure in items:
         test_frag: Fragment | None = None
         parts: list[str] = []
-        hint = failure.test_id.split("::", 1)[0] if failure.test_id and failure.tool == "go" else None
+        hint = (
+            failure.test_id.split("::", 1)[0] if failure.test_id and failure.tool == "go" else None
+        )
         is_test = failure.test_id is not None and failure.outcome in ("failed", "error", "flaky")
         if is_test and failure.test_id:
             test_frag, how = _by_test_id(tree, failure.test_id)
             if test_frag is None:
                 test_frag, how = _by_frames(tree, failure)
-            parts.append(f"test {test_frag.ref} {how}" if test_frag is not None else "test not found in the tree")
+            parts.append(
+                f"test {test_frag.ref} {how}"
+                if test_frag is not None
+                else "test not found in the tree"
+            )
         blamed, site, why = _blamed(tree, failure, hint)
         if blamed is not None and test_frag is not None and blamed.id == test_frag.id:
             why += " (inside the test itself)"

@@ -45,8 +45,12 @@ from ._stacks import rust_frames
 from .model import Failure, Location
 from .pytest_text import result_record
 
-_RUNNING_RE = re.compile(r"^\s+Running (?:unittests |tests? |benches? )?(?P<target>\S+)(?: \(.*\))?$")
-_TEST_RE = re.compile(r"^test (?P<name>\S+)(?: - .*)? \.\.\. (?P<result>ok|FAILED|ignored(?:, .*)?)\s*$")
+_RUNNING_RE = re.compile(
+    r"^\s+Running (?:unittests |tests? |benches? )?(?P<target>\S+)(?: \(.*\))?$"
+)
+_TEST_RE = re.compile(
+    r"^test (?P<name>\S+)(?: - .*)? \.\.\. (?P<result>ok|FAILED|ignored(?:, .*)?)\s*$"
+)
 _BLOCK_RE = re.compile(r"^---- (?P<name>\S+) std(?:out|err) ----$")
 _PANIC_NEW_RE = re.compile(
     r"^thread '(?P<thread>[^']*)'(?: \(\d+\))? panicked at (?P<path>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+):$"
@@ -73,7 +77,11 @@ def read_panic(lines: list[str]) -> tuple[str, Location | None, list[str]]:
         if m and location is None:
             location = Location(m.group("path"), int(m.group("line")), int(m.group("col")))
             i += 1
-            while i < len(lines) and lines[i].strip() and not lines[i].startswith(("note: ", "stack backtrace:")):
+            while (
+                i < len(lines)
+                and lines[i].strip()
+                and not lines[i].startswith(("note: ", "stack backtrace:"))
+            ):
                 message.append(lines[i])
                 i += 1
             continue
@@ -88,7 +96,9 @@ def read_panic(lines: list[str]) -> tuple[str, Location | None, list[str]]:
                 parts.append(lines[j])
             if end is not None:
                 parts[-1] = end.group("msg")
-                location = Location(end.group("path"), int(end.group("line")), int(end.group("col")))
+                location = Location(
+                    end.group("path"), int(end.group("line")), int(end.group("col"))
+                )
                 message = parts
                 i = j + 1
                 continue
@@ -107,7 +117,9 @@ def _test_failure(name: str, lines: list[str]) -> Failure:
     if not message:
         message = next((x.strip() for x in lines if x.strip()), "test failed")
     frames = rust_frames(backtrace)
-    kind = "timeout" if "timed out" in message or "has been running for" in message else "test-failure"
+    kind = (
+        "timeout" if "timed out" in message or "has been running for" in message else "test-failure"
+    )
     return Failure(
         tool="cargo",
         kind=kind,
@@ -162,7 +174,12 @@ def parse_cargo_test(source: LogSource, ctx: ParseContext) -> Iterator[Failure]:
             am = _ARROW_RE.match(line)
             if am:
                 diag.locations.append(
-                    Location(am.group("path"), int(am.group("line")), int(am.group("col")), message=diag.sub)
+                    Location(
+                        am.group("path"),
+                        int(am.group("line")),
+                        int(am.group("col")),
+                        message=diag.sub,
+                    )
                 )
                 diag.sub = None
             sm = _SUB_RE.match(line.strip().lstrip("= "))
@@ -176,7 +193,9 @@ def parse_cargo_test(source: LogSource, ctx: ParseContext) -> Iterator[Failure]:
             if am:
                 diag = _Diag(hm.group("level"), hm.group("code"), hm.group("msg").strip(), header)
                 diag.lines.append(line)
-                diag.locations.append(Location(am.group("path"), int(am.group("line")), int(am.group("col"))))
+                diag.locations.append(
+                    Location(am.group("path"), int(am.group("line")), int(am.group("col")))
+                )
                 continue
         if block_name is None:
             dm = _DIAG_RE.match(line)

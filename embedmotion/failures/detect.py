@@ -33,7 +33,21 @@ from pathlib import Path
 from typing import IO, Union
 
 from ..errors import EmbedmotionError, InputError, ParseError, UsageError
-from . import cargo, eslint, gcc, gotest, junit, mypy, pytest_text, reportlog, ruff, rustc, sarif, tracebacks, unittest_text
+from . import (
+    cargo,
+    eslint,
+    gcc,
+    gotest,
+    junit,
+    mypy,
+    pytest_text,
+    reportlog,
+    ruff,
+    rustc,
+    sarif,
+    tracebacks,
+    unittest_text,
+)
 from ._source import FailureFormat, LogSource, ParseContext
 from .model import Failure, FailureReport
 
@@ -112,12 +126,16 @@ def as_source(source: LogInput, *, name: str | None = None) -> LogSource:
                 f"Cannot read the failure log {source}: no such file.",
                 fix="Check the path, or pass the log's text itself.",
             )
+        if name is None and stripped:
+            name = f"the text {stripped[:60]!r} (not an existing file)"
     return LogSource(source, name=name)
 
 
 def _check_path(path: Path) -> None:
     if not path.exists():
-        raise InputError(f"Cannot read the failure log {path}: no such file.", fix="Check the path.")
+        raise InputError(
+            f"Cannot read the failure log {path}: no such file.", fix="Check the path."
+        )
     if path.is_dir():
         raise InputError(
             f"Cannot read the failure log {path}: it is a directory.",

@@ -42,7 +42,9 @@ def parse_eslint(source: LogSource, ctx: ParseContext) -> Iterator[Failure]:
                 message=message,
                 severity="error" if fatal or severity == 2 else "warning",
                 rule=rule,
-                locations=(Location(path, line, col, as_int(m.get("endLine")), as_int(m.get("endColumn"))),),
+                locations=(
+                    Location(path, line, col, as_int(m.get("endLine")), as_int(m.get("endColumn"))),
+                ),
                 raw=f"{path}:{line}:{col}: {message}" + (f" ({rule})" if rule else ""),
             )
 

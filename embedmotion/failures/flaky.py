@@ -38,7 +38,9 @@ class _Stats:
     example: Failure | None = None
 
 
-def _run_records(run: FailureReport | Sequence[Failure]) -> tuple[set[str], dict[str, Failure], list[Failure], dict[str, str]]:
+def _run_records(
+    run: FailureReport | Sequence[Failure],
+) -> tuple[set[str], dict[str, Failure], list[Failure], dict[str, str]]:
     passed: set[str] = set()
     failed: dict[str, Failure] = {}
     flaky: list[Failure] = []
@@ -53,7 +55,13 @@ def _run_records(run: FailureReport | Sequence[Failure]) -> tuple[set[str], dict
         records = run
     for f in records:
         if not isinstance(f, Failure):
-            check_param(False, "reports", "detect_flaky", "a list of FailureReport or of lists of Failure", f)
+            check_param(
+                False,
+                "reports",
+                "detect_flaky",
+                "a list of FailureReport or of lists of Failure",
+                f,
+            )
         if not f.test_id:
             continue
         key = canonical_test_id(f.test_id)

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import ParseError
+from ._json import as_int
 from ._source import FailureFormat, LogSource, ParseContext
 from .model import Failure, Location
 
@@ -37,8 +38,13 @@ _DIAG_RE = re.compile(
     r"(?P<sev>fatal error|error|warning|note|remark|internal compiler error|sorry, unimplemented): "
     r"(?P<msg>.*?)(?: \[(?P<flag>-[\w=+,.-]+)\])?$"
 )
-_CONTEXT_RE = re.compile(r"^(?P<path>[^:\s][^:]*?): (?P<what>In (?:member |static member )?function|In constructor|In destructor|At top level|In instantiation of|In lambda function)")
-_LD_RE = re.compile(r"^(?P<path>[^:\s][^:]*?):\(\.\w+(?:\+0x[0-9a-f]+)?\): (?P<msg>undefined reference to .*|multiple definition of .*)$")
+_CONTEXT_RE = re.compile(
+    r"^(?P<path>[^:\s][^:]*?): (?P<what>In (?:member |static member )?function|In constructor|In destructor|At top level|In instantiation of|In lambda function)"
+)
+_LD_RE = re.compile(
+    r"^(?:\S*ld(?:\.\w+)?: )?(?P<path>[^:\s][^:]*?):\(\.\w+(?:\+0x[0-9a-f]+)?\): "
+    r"(?P<msg>undefined reference to .*|multiple definition of .*)$"
+)
 _SNIPPET_RE = re.compile(r"^\s*\d*\s*\|")
 
 
@@ -56,18 +62,27 @@ def _rule(flag: str | None) -> str | None:
 class _Diag:
     __slots__ = ("severity", "message", "rule", "locations", "lines")
 
-    def __init__(self, severity: str, message: str, rule: str | None, loc: Location, lines: list[str]) -> None:
+    def __init__(
+        self, severity: str, message: str, rule: str | None, loc: Location, lines: list[str]
+    ) -> None:
         self.severity, self.message, self.rule = severity, message, rule
         self.locations = [loc]
         self.lines = lines
 
     def failure(self, tool: str) -> Failure:
-        error = self.severity in ("error", "fatal error", "internal compiler error", "sorry, unimplemented")
+        error = self.severity in (
+            "error",
+            "fatal error",
+            "internal compiler error",
+            "sorry, unimplemented",
+        )
         return Failure(
             tool=tool,
             kind="compile-error" if error else "compile-warning",
             message=self.message,
-            severity="error" if error else ("note" if self.severity in ("note", "remark") else "warning"),
+            severity="error"
+            if error
+            else ("note" if self.severity in ("note", "remark") else "warning"),
             rule=self.rule,
             locations=tuple(self.locations),
             raw="\n".join(self.lines).rstrip(),
@@ -102,7 +117,9 @@ def parse_gcc(source: LogSource, ctx: ParseContext) -> Iterator[Failure]:
             current = _Diag(sev, text, _rule(m.group("flag")), loc, [*context, line])
             context = []
             continue
-        if _CONTEXT_RE.match(line) or line.startswith(("In file included from", "                 from ")):
+        if _CONTEXT_RE.match(line) or line.startswith(
+            ("In file included from", "                 from ")
+        ):
             context.append(line)
             continue
         lm = _LD_RE.match(line)
@@ -118,8 +135,16 @@ def parse_gcc(source: LogSource, ctx: ParseContext) -> Iterator[Failure]:
 
 
 def sniff_gcc(head: str) -> float:
+    if re.search(
+        r"^collect2: error: ld returned|:\(\.text(?:\+0x[0-9a-f]+)?\): undefined reference to ",
+        head,
+        re.M,
+    ):
+        return 0.6
     hits = re.findall(
-        r"^(?:[A-Za-z]:)?[^:\s][^:\n]*?\.(\w+):\d+:(?:\d+:)? (?:fatal error|error|warning|note): ", head, re.M
+        r"^(?:[A-Za-z]:)?[^:\s][^:\n]*?\.(\w+):\d+:(?:\d+:)? (?:fatal error|error|warning|note): ",
+        head,
+        re.M,
     )
     if not hits:
         return 0.0
@@ -137,16 +162,15 @@ def _caret(loc: Any) -> Location | None:
     caret = loc.get("caret")
     if not isinstance(caret, dict) or not isinstance(caret.get("file"), str):
         return None
-    finish = loc.get("finish") if isinstance(loc.get("finish"), dict) else {}
-    line, col = caret.get("line"), caret.get("column")
-    end_line, end_col = finish.get("line"), finish.get("column")
-    ok = lambda v: isinstance(v, int) and not isinstance(v, bool)  # noqa: E731
+    raw_finish = loc.get("finish")
+    finish: dict[str, Any] = raw_finish if isinstance(raw_finish, dict) else {}
+    end_col = as_int(finish.get("column"))
     return Location(
         caret["file"],
-        line if ok(line) else None,
-        col if ok(col) else None,
-        end_line if ok(end_line) else None,
-        end_col + 1 if ok(end_col) else None,  # gcc's finish is inclusive
+        as_int(caret.get("line")),
+        as_int(caret.get("column")),
+        as_int(finish.get("line")),
+        end_col + 1 if end_col is not None else None,  # gcc's finish is inclusive
     )
 
 
@@ -168,14 +192,33 @@ def parse_gcc_json(source: LogSource, ctx: ParseContext) -> Iterator[Failure]:
         kind, message = diag.get("kind"), diag.get("message")
         if not isinstance(kind, str) or not isinstance(message, str):
             continue
-        locs = [loc for loc in (_caret(x) for x in (diag.get("locations") or ()) if isinstance(diag.get("locations"), list)) if loc]
+        locs = [
+            loc
+            for loc in (
+                _caret(x)
+                for x in (diag.get("locations") or ())
+                if isinstance(diag.get("locations"), list)
+            )
+            if loc
+        ]
         for child in diag.get("children") or () if isinstance(diag.get("children"), list) else ():
             if isinstance(child, dict):
-                for cl in child.get("locations") or () if isinstance(child.get("locations"), list) else ():
+                for cl in (
+                    child.get("locations") or () if isinstance(child.get("locations"), list) else ()
+                ):
                     loc = _caret(cl)
                     if loc is not None:
                         cmsg = child.get("message")
-                        locs.append(Location(loc.path, loc.line, loc.column, loc.end_line, loc.end_column, f"{child.get('kind')}: {cmsg}"))
+                        locs.append(
+                            Location(
+                                loc.path,
+                                loc.line,
+                                loc.column,
+                                loc.end_line,
+                                loc.end_column,
+                                f"{child.get('kind')}: {cmsg}",
+                            )
+                        )
         error = kind in ("error", "fatal error", "ice")
         option = diag.get("option")
         yield Failure(

@@ -35,11 +35,15 @@ from ._stacks import go_frames
 from .model import Failure, Location
 from .pytest_text import result_record
 
-_RESULT_RE = re.compile(r"^(?P<indent>\s*)--- (?P<result>FAIL|PASS|SKIP): (?P<name>\S+) \([\d.]+s\)\s*$")
+_RESULT_RE = re.compile(
+    r"^(?P<indent>\s*)--- (?P<result>FAIL|PASS|SKIP): (?P<name>\S+) \([\d.]+s\)\s*$"
+)
 _RUN_RE = re.compile(r"^=== (?:RUN|CONT|PAUSE|NAME)\s+(?P<name>\S+)\s*$")
 _PKG_RE = re.compile(r"^(?P<status>ok|FAIL|\?)\s+(?P<pkg>\S+)(?:\s+(?P<rest>.*))?$")
 _BUILD_HEADER_RE = re.compile(r"^# (?P<pkg>\S+)(?: \[.*\])?$")
-_BUILD_ERR_RE = re.compile(r"^(?P<path>[^\s:][^:]*\.go):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<msg>.+)$")
+_BUILD_ERR_RE = re.compile(
+    r"^(?P<path>[^\s:][^:]*\.go):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<msg>.+)$"
+)
 _LOG_RE = re.compile(r"^\s*(?P<path>[\w./-]+\.go):(?P<line>\d+): ?(?P<msg>.*)$")
 _PANIC_RE = re.compile(r"^panic: (?P<msg>.*?)(?: \[recovered\])?$")
 _FATAL_RE = re.compile(r"^fatal error: (?P<msg>.*)$")
@@ -93,7 +97,11 @@ class GoTestReader:
                         tool="go",
                         kind="compile-error",
                         message=be.group("msg").strip(),
-                        locations=(Location(be.group("path"), int(be.group("line")), int(col) if col else None),),
+                        locations=(
+                            Location(
+                                be.group("path"), int(be.group("line")), int(col) if col else None
+                            ),
+                        ),
                         raw=line,
                     )
                 )
@@ -135,8 +143,7 @@ class GoTestReader:
         """The ``ok``/``FAIL`` line of a package: emit its tests."""
         if self.panic_lines is not None:
             self._attach_panic()
-        for f in self.build:
-            yield f
+        yield from self.build
         built_failed = bool(self.build)
         self.build = []
         self.build_pkg = None
@@ -149,11 +156,18 @@ class GoTestReader:
                 yield result_record("go", test_id, "skipped")
             elif t.result == "FAIL":
                 own = [x for x in t.lines if not _RESULT_RE.match(x)]
-                has_failed_child = any(n.startswith(name + "/") for n in failed_names) if name else False
+                has_failed_child = (
+                    any(n.startswith(name + "/") for n in failed_names) if name else False
+                )
                 if has_failed_child and not own:
                     continue
                 yield test_failure(test_id, own)
-        if status == "FAIL" and not failed_names and not built_failed and "[build failed]" not in rest:
+        if (
+            status == "FAIL"
+            and not failed_names
+            and not built_failed
+            and "[build failed]" not in rest
+        ):
             pending = [x for t in self.tests.values() for x in t.lines]
             yield Failure(
                 tool="go",
@@ -176,7 +190,9 @@ def test_failure(test_id: str, lines: list[str]) -> Failure:
     """A Failure from the output lines of one failed Go test."""
     messages: list[str] = []
     locations: list[Location] = []
-    panic_at = next((i for i, x in enumerate(lines) if _PANIC_RE.match(x) or _FATAL_RE.match(x)), None)
+    panic_at = next(
+        (i for i, x in enumerate(lines) if _PANIC_RE.match(x) or _FATAL_RE.match(x)), None
+    )
     log_lines = lines if panic_at is None else lines[:panic_at]
     for line in log_lines:
         m = _LOG_RE.match(line)
@@ -285,7 +301,11 @@ def parse_go_test_json(source: LogSource, ctx: ParseContext) -> Iterator[Failure
             continue
         if action in ("pass", "fail", "skip") and test is None:
             if action == "fail" and not p.failed_tests and not ev.get("FailedBuild"):
-                body = [x for x in p.output if not _PKG_RE.match(x) and x.strip() not in ("FAIL", "PASS")]
+                body = [
+                    x
+                    for x in p.output
+                    if not _PKG_RE.match(x) and x.strip() not in ("FAIL", "PASS")
+                ]
                 yield Failure(
                     tool="go",
                     kind="error",
@@ -336,4 +356,11 @@ JSON_FORMAT = FailureFormat(
     aliases=("gotest-json", "go-json"),
 )
 
-__all__ = ["FORMAT", "JSON_FORMAT", "GoTestReader", "parse_go_test", "parse_go_test_json", "test_failure"]
+__all__ = [
+    "FORMAT",
+    "JSON_FORMAT",
+    "GoTestReader",
+    "parse_go_test",
+    "parse_go_test_json",
+    "test_failure",
+]

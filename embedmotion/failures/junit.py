@@ -43,9 +43,12 @@ from ._source import FailureFormat, LogSource, ParseContext
 from ._stacks import extract_frames
 from .model import Failure, Frame, Location
 from .pytest_text import parse_pytest_longrepr, result_record
+from .tracebacks import looks_like_exception
 
 _GENERIC_MESSAGES = frozenset({"", "failed", "failure", "error", "test failed"})
-_SOURCE_LOC_RE = re.compile(r"^\s*(?P<path>[\w./\\-]+\.[A-Za-z]\w*):(?P<line>\d+)(?::(?P<col>\d+))?: ")
+_SOURCE_LOC_RE = re.compile(
+    r"^\s*(?P<path>[\w./\\-]+\.[A-Za-z]\w*):(?P<line>\d+)(?::(?P<col>\d+))?: "
+)
 _PYTEST_HINT_RE = re.compile(r"^E {3}|^\S+\.py:\d+: ", re.M)
 
 
@@ -57,19 +60,19 @@ class _Case(TestCase):
 
 
 class _FlakyFailure(Result):
-    _tag = "flakyFailure"
+    _tag = "flakyFailure"  # type: ignore[assignment]
 
 
 class _FlakyError(Result):
-    _tag = "flakyError"
+    _tag = "flakyError"  # type: ignore[assignment]
 
 
 class _RerunFailure(Result):
-    _tag = "rerunFailure"
+    _tag = "rerunFailure"  # type: ignore[assignment]
 
 
 class _RerunError(Result):
-    _tag = "rerunError"
+    _tag = "rerunError"  # type: ignore[assignment]
 
 
 def _result_text(result: Result) -> str:
@@ -94,6 +97,11 @@ def _guess_tool(head: str) -> str:
     if "gradle" in low:
         return "gradle"
     return "junit"
+
+
+def _exception_type(value: str | None) -> str | None:
+    """The ``type`` attribute when it names an exception (node writes ``testCodeFailure`` there)."""
+    return value if value and looks_like_exception(value.split()[0]) else None
 
 
 def junit_test_id(classname: str | None, name: str | None) -> str:
@@ -123,7 +131,9 @@ def _read_body(text: str) -> tuple[list[Frame], list[Location], str | None, str]
             m = _SOURCE_LOC_RE.match(line)
             if m:
                 col = m.group("col")
-                locations.append(Location(m.group("path"), int(m.group("line")), int(col) if col else None))
+                locations.append(
+                    Location(m.group("path"), int(m.group("line")), int(col) if col else None)
+                )
                 break
     return frames, locations, None, ""
 
@@ -147,7 +157,7 @@ def _case_records(case: _Case, tool: str) -> Iterator[Failure]:
                 frames=tuple(frames),
                 test_id=test_id,
                 outcome="flaky",
-                exception=first.type or exc,
+                exception=_exception_type(first.type) or exc,
                 raw=body,
                 passes=1,
                 failures=len(flaky),
@@ -160,9 +170,11 @@ def _case_records(case: _Case, tool: str) -> Iterator[Failure]:
     outcome = "error" if isinstance(first, JError) else "failed"
     body = "\n\n".join(t for t in (_result_text(p) for p in problems) if t)
     frames, locations, exc, body_message = _read_body(body)
-    message = (first.message or "").strip()
+    message = body_message or (first.message or "").strip()  # pytest's E lines beat its attribute
     if message.lower() in _GENERIC_MESSAGES:
-        message = body_message or next((x.strip() for x in body.splitlines() if x.strip()), "") or message
+        first_line = next((x for x in body.splitlines() if x.strip()), "")
+        loc = _SOURCE_LOC_RE.match(first_line)  # go-junit-report: "    x_test.go:12: message"
+        message = (first_line[loc.end() :] if loc else first_line).strip() or message
     if not message:
         message = "test failed" if outcome == "failed" else "test errored"
     file_attr, line_attr = case.file, case.line
@@ -182,8 +194,10 @@ def _case_records(case: _Case, tool: str) -> Iterator[Failure]:
         frames=tuple(frames),
         test_id=test_id,
         outcome=outcome,
-        exception=first.type or exc,
-        raw=(f"{first.message}\n{body}" if first.message and first.message not in body else body).strip(),
+        exception=_exception_type(first.type) or exc,
+        raw=(
+            f"{first.message}\n{body}" if first.message and first.message not in body else body
+        ).strip(),
         failures=1 + reruns if reruns else 0,
     )
 
@@ -197,7 +211,7 @@ def _walk(suite: TestSuite, tool: str) -> Iterator[Failure]:
 
 def _salvage(text: str, ctx: ParseContext, error: Exception) -> list[_Case]:
     """The complete <testcase> elements before the point where the XML breaks."""
-    parser = ET.XMLPullParser(events=("end",))
+    parser: ET.XMLPullParser = ET.XMLPullParser(events=("end",))
     cases: list[_Case] = []
     try:
         parser.feed(text)
@@ -205,7 +219,8 @@ def _salvage(text: str, ctx: ParseContext, error: Exception) -> list[_Case]:
     except ET.ParseError:
         pass
     try:
-        for _event, elem in parser.read_events():
+        for event in parser.read_events():
+            elem = event[1] if isinstance(event, tuple) and len(event) == 2 else None
             if isinstance(elem, ET.Element) and elem.tag == "testcase":
                 case = _Case.fromelem(elem)
                 if case is not None:

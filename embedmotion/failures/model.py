@@ -40,6 +40,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 #: What a failure is.  ``test-result`` marks passed/skipped test records.
@@ -331,6 +332,7 @@ _NOT_PROJECT_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def is_project_path(path: str) -> bool:
     """Whether a frame in ``path`` is the project's own code (a heuristic on the path).
 

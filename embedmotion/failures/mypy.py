@@ -39,7 +39,18 @@ _CONTEXT_NOTES = ("In function ", "In member ", "In class ", "At top level")
 
 
 class _Pending:
-    __slots__ = ("path", "line", "col", "eline", "ecol", "severity", "message", "code", "notes", "lines")
+    __slots__ = (
+        "path",
+        "line",
+        "col",
+        "eline",
+        "ecol",
+        "severity",
+        "message",
+        "code",
+        "notes",
+        "lines",
+    )
 
     def __init__(self, m: re.Match[str], line: str) -> None:
         self.path = m.group("path")
@@ -77,7 +88,10 @@ class _Pending:
             message=self.message,
             severity="note" if note else ("warning" if self.severity == "warning" else "error"),
             rule=self.code,
-            locations=(Location(self.path, self.line, self.col, self.eline, self.ecol), *self.notes),
+            locations=(
+                Location(self.path, self.line, self.col, self.eline, self.ecol),
+                *self.notes,
+            ),
             raw="\n".join(self.lines),
         )
 
@@ -143,7 +157,9 @@ def parse_mypy_json(source: LogSource, ctx: ParseContext) -> Iterator[Failure]:
         main = Location(path, line_no, col1, end_line, end_col + 1 if end_col is not None else None)
         hint = as_str(d.get("hint"))
         notes = tuple(
-            Location(path, line_no, col1, message=f"note: {h}") for h in (hint or "").splitlines() if h.strip()
+            Location(path, line_no, col1, message=f"note: {h}")
+            for h in (hint or "").splitlines()
+            if h.strip()
         )
         severity = as_str(d.get("severity")) or "error"
         yield Failure(
@@ -158,7 +174,9 @@ def parse_mypy_json(source: LogSource, ctx: ParseContext) -> Iterator[Failure]:
 
 
 def sniff_mypy(head: str) -> float:
-    hits = len(re.findall(r"^[^:\s][^:\n]*?\.pyi?:\d+:(?:\d+:)?(?:\d+:\d+:)? (?:error|note): ", head, re.M))
+    hits = len(
+        re.findall(r"^[^:\s][^:\n]*?\.pyi?:\d+:(?:\d+:)?(?:\d+:\d+:)? (?:error|note): ", head, re.M)
+    )
     if not hits:
         return 0.0
     score = 0.6

@@ -37,15 +37,22 @@ from dataclasses import dataclass, field
 
 from ._source import FailureFormat, LogSource, ParseContext
 from .model import Failure, Frame, Location, is_project_path
-from .tracebacks import CHAIN_MARKERS, TB_START_RE, _EXC_RE, looks_like_exception, read_python_traceback
+from .tracebacks import (
+    CHAIN_MARKERS,
+    EXC_RE,
+    looks_like_exception,
+    read_python_traceback,
+)
 
 #: Sections held while waiting for their summary line; older ones are emitted as they are.
-MAX_PENDING = 5000
+MAX_PENDING = 2000
 _MAX_SECTION_LINES = 5000
 
 _SESSION_RE = re.compile(r"^=+ test session starts =+$")
 _HEADER_RE = re.compile(r"^={3,} (?P<title>.+?) ={3,}$")
-_STATS_RE = re.compile(r"\b(?:\d+ (?:failed|passed|errors?|skipped|deselected|xfailed|xpassed|warnings?|rerun))|no tests ran")
+_STATS_RE = re.compile(
+    r"\b(?:\d+ (?:failed|passed|errors?|skipped|deselected|xfailed|xpassed|warnings?|rerun))|no tests ran"
+)
 _SECTION_RE = re.compile(r"^_{3,} (?P<title>.+?) _{3,}$")
 _ENTRY_SEP_RE = re.compile(r"^(?:_ ){5,}_?\s*$")
 _CAPTURED_RE = re.compile(r"^-{3,} (?:Captured |generated ).*-{3,}$")
@@ -77,30 +84,34 @@ class LongRepr:
     test_path: str | None = None  # the file of the outermost entry of the last chain
 
 
-def _dedent_e(lines: list[str]) -> str:
+def dedent_e_lines(lines: list[str]) -> str:
     body = [x[1:] for x in lines]  # drop the "E"
     indents = [len(x) - len(x.lstrip()) for x in body if x.strip()]
     cut = min(indents) if indents else 0
     return "\n".join(x[cut:].rstrip() for x in body).strip("\n")
 
 
-def _exception_of(message: str) -> str | None:
+def exception_of(message: str) -> str | None:
     first = message.split("\n", 1)[0].strip()
-    m = _EXC_RE.match(first)
-    if m and looks_like_exception(m.group("type")) and (m.group("msg") is not None or first == m.group("type")):
+    m = EXC_RE.match(first)
+    if (
+        m
+        and looks_like_exception(m.group("type"))
+        and (m.group("msg") is not None or first == m.group("type"))
+    ):
         return m.group("type")
     if first.startswith("assert ") or first == "assert":
         return "AssertionError"
     return None
 
 
-def _footer_frame(path: str, line: int, block: list[str]) -> Frame:
+def footer_frame(path: str, line: int, block: list[str]) -> Frame:
     func: str | None = None
     best_indent = 10**9
     text: str | None = None
     seen_e = False
     for b in block:
-        dm = _DEF_RE.match(b)
+        dm = _DEF_RE.match(b) if "def " in b else None
         if dm and len(dm.group("indent")) < best_indent:
             best_indent = len(dm.group("indent"))
             func = dm.group("name")
@@ -115,11 +126,14 @@ def parse_pytest_longrepr(lines: Sequence[str]) -> LongRepr:
     """Read a pytest failure report body (``--tb=long``, ``short`` or ``native``)."""
     out = LongRepr()
     body: list[str] = []
+    native = False
     for line in lines:
-        if _CAPTURED_RE.match(line):
+        if line[:3] == "---" and _CAPTURED_RE.match(line):
             break
+        if line[:1] == "T" and line.startswith("Traceback (most recent call last):"):
+            native = True
         body.append(line)
-    if any(TB_START_RE.match(x) for x in body):
+    if native:
         tb = read_python_traceback(body)
         out.frames = tb.frames
         out.message, out.exception = tb.message, tb.exception
@@ -131,11 +145,23 @@ def parse_pytest_longrepr(lines: Sequence[str]) -> LongRepr:
     short: int | None = None  # index of a short-style frame still waiting for its text
     fixture_loc: Location | None = None
     for line in body:
-        if line.strip() in CHAIN_MARKERS:
+        first = line[:1]
+        if first == " " or not first:  # source lines, the bulk of a report
+            block.append(line)
+            if (
+                short is not None
+                and line.startswith("    ")
+                and not set(line.strip()) <= {"^", "~", ""}
+            ):
+                f = out.frames[short]
+                out.frames[short] = Frame(f.path, f.line, f.function, line.strip(), f.is_project)
+                short = None
+            continue
+        if first in "TD" and line.strip() in CHAIN_MARKERS:
             chains.append((len(out.frames), [], [None]))
             block, short = [], None
             continue
-        if _ENTRY_SEP_RE.match(line):
+        if first == "_" and _ENTRY_SEP_RE.match(line):
             block, short = [], None
             continue
         if line[:1] == "E" and (len(line) == 1 or line[1].isspace()):
@@ -144,34 +170,36 @@ def parse_pytest_longrepr(lines: Sequence[str]) -> LongRepr:
             continue
         m = _LOC_RE.match(line)
         if m:
-            path, number, rest = m.group("path"), int(m.group("line")), (m.group("rest") or "").strip()
+            path, number, rest = (
+                m.group("path"),
+                int(m.group("line")),
+                (m.group("rest") or "").strip(),
+            )
             if rest.startswith("in "):
-                out.frames.append(Frame(path, number, rest[3:].strip() or None, None, is_project_path(path)))
+                out.frames.append(
+                    Frame(path, number, rest[3:].strip() or None, None, is_project_path(path))
+                )
                 short = len(out.frames) - 1
             else:
-                out.frames.append(_footer_frame(path, number, block))
+                out.frames.append(footer_frame(path, number, block))
                 short = None
                 if rest and looks_like_exception(rest.split()[0]):
                     chains[-1][2][0] = rest.split()[0]
             block = []
             continue
-        fm = _FILE_LINE_RE.match(line)
+        fm = _FILE_LINE_RE.match(line) if first == "f" else None
         if fm:
             fixture_loc = Location(fm.group("path"), int(fm.group("line")))
             continue
         block.append(line)
-        if short is not None and line.startswith("    ") and line.strip() and not set(line.strip()) <= {"^", "~"}:
-            f = out.frames[short]
-            out.frames[short] = Frame(f.path, f.line, f.function, line.strip(), f.is_project)
-            short = None
     start, e_lines, footer_exc = chains[-1]
     if not e_lines:  # e.g. a truncated report: take the last chain that has a message
         for c in reversed(chains):
             if c[1]:
                 e_lines = c[1]
                 break
-    out.message = _dedent_e(e_lines) if e_lines else ""
-    out.exception = _exception_of(out.message) or footer_exc[0]
+    out.message = dedent_e_lines(e_lines) if e_lines else ""
+    out.exception = exception_of(out.message) or footer_exc[0]
     last_chain = out.frames[start:]
     if last_chain:
         out.test_path = last_chain[0].path
@@ -213,7 +241,12 @@ def kind_for(outcome: str, message: str) -> str:
 def result_record(tool: str, test_id: str, outcome: str) -> Failure:
     """A passed/skipped test record (``kind="test-result"``)."""
     return Failure(
-        tool=tool, kind="test-result", message=outcome, severity="info", test_id=test_id, outcome=outcome
+        tool=tool,
+        kind="test-result",
+        message=outcome,
+        severity="info",
+        test_id=test_id,
+        outcome=outcome,
     )
 
 
@@ -225,12 +258,27 @@ class _Section:
     outcome: str
     collection_path: str | None
     lines: list[str] = field(default_factory=list)
+    text: str = ""  # the lines, joined while the section waits for its summary line
 
-    def failure(self, test_id: str | None) -> Failure:
-        rep = parse_pytest_longrepr(self.lines)
+    def pack(self) -> None:
+        if self.lines:
+            self.text = "\n".join(self.lines)
+            self.lines = []
+
+    def body(self) -> list[str]:
+        if self.lines:
+            return self.lines
+        return self.text.split("\n") if self.text else []
+
+    def failure(self, test_id: str | None, rootdir: str | None = None) -> Failure:
+        lines = self.body()
+        rep = parse_pytest_longrepr(lines)
         if test_id is None:
-            test_id = self.collection_path or nodeid_from_head(self.key, rep.test_path)
-        message = rep.message or (self.lines[0].strip() if self.lines else self.title)
+            path = rep.test_path
+            if path and rootdir and path.startswith(rootdir.rstrip("/") + "/"):
+                path = path[len(rootdir.rstrip("/")) + 1 :]
+            test_id = self.collection_path or nodeid_from_head(self.key, path)
+        message = rep.message or (lines[0].strip() if lines else self.title)
         return Failure(
             tool="pytest",
             kind=kind_for(self.outcome, message),
@@ -240,7 +288,7 @@ class _Section:
             test_id=test_id,
             outcome=self.outcome,
             exception=rep.exception,
-            raw="\n".join([f"___ {self.title} ___", *self.lines]).rstrip(),
+            raw="\n".join([f"___ {self.title} ___", *lines]).rstrip(),
         )
 
 
@@ -255,40 +303,80 @@ def _new_section(title: str, header: str | None) -> _Section:
     return _Section(title, title.strip(), outcome, None)
 
 
+class _Seen:
+    """A set of strings that stores only their hashes (a long log names many tests)."""
+
+    __slots__ = ("_hashes",)
+
+    def __init__(self) -> None:
+        self._hashes: set[int] = set()
+
+    def add(self, item: str) -> None:
+        self._hashes.add(hash(item))
+
+    def __contains__(self, item: str) -> bool:
+        return hash(item) in self._hashes
+
+
 class _PytestState:
     def __init__(self) -> None:
         self.pending: OrderedDict[int, _Section] = OrderedDict()
         self.serial = 0
-        self.emitted: set[str] = set()
-        self.results: set[str] = set()
+        self.emitted = _Seen()
+        self.results = _Seen()
         self.verbose_failed: dict[str, str] = {}
         self.reruns: dict[str, int] = {}
+        self.evicted = _Seen()  # heads of sections emitted before their summary line came
+        self.by_key: dict[str, list[int]] = {}
+        self.rootdir: str | None = None  # from the "rootdir: ..." header line
 
     def hold(self, section: _Section) -> Iterator[Failure]:
+        section.pack()
         self.serial += 1
         self.pending[self.serial] = section
+        self.by_key.setdefault(section.key, []).append(self.serial)
         while len(self.pending) > MAX_PENDING:
-            _, old = self.pending.popitem(last=False)
-            yield from self.emit(old.failure(None))
+            serial, old = self.pending.popitem(last=False)
+            self._unindex(old.key, serial)
+            self.evicted.add(old.key)
+            yield from self.emit(old.failure(None, self.rootdir), remember=False)
 
-    def emit(self, failure: Failure) -> Iterator[Failure]:
+    def _unindex(self, key: str, serial: int) -> None:
+        serials = self.by_key.get(key)
+        if serials is not None:
+            serials.remove(serial)
+            if not serials:
+                del self.by_key[key]
+
+    def pop(self, serial: int) -> _Section:
+        section = self.pending.pop(serial)
+        self._unindex(section.key, serial)
+        return section
+
+    def emit(self, failure: Failure, *, remember: bool = True) -> Iterator[Failure]:
+        """Yield ``failure`` unless its test was reported already.
+
+        Sections evicted before their summary line are remembered by head in
+        ``evicted`` instead (``remember=False``): one hash per failure is all a
+        long log costs.
+        """
         if failure.test_id is not None:
             if failure.test_id in self.emitted:
                 return
-            self.emitted.add(failure.test_id)
+            if remember:
+                self.emitted.add(failure.test_id)
         yield failure
 
     def take(self, nodeid: str) -> _Section | None:
-        key = head_of(nodeid)
-        found = [serial for serial, sec in self.pending.items() if sec.key in (key, nodeid)]
+        found = self.by_key.get(head_of(nodeid), []) + self.by_key.get(nodeid, [])
         if not found:
             return None
         if len(found) > 1:  # the same test name in several files: prefer the one naming the file
             path = nodeid.split("::", 1)[0]
             for serial in found:
-                if any(path in x for x in self.pending[serial].lines):
-                    return self.pending.pop(serial)
-        return self.pending.pop(found[0])
+                if path in self.pending[serial].text:
+                    return self.pop(serial)
+        return self.pop(found[0])
 
     def summary(self, outcome: str, rest: str) -> Iterator[Failure]:
         nodeid, _, message = rest.partition(" - ")
@@ -299,8 +387,8 @@ class _PytestState:
             if sec is not None:
                 if out == "error":
                     sec.outcome = "error"
-                yield from self.emit(sec.failure(nodeid))
-            elif nodeid not in self.emitted:
+                yield from self.emit(sec.failure(nodeid), remember=False)
+            elif nodeid not in self.emitted and head_of(nodeid) not in self.evicted:
                 yield from self.emit(_summary_failure(nodeid, out, message.strip()))
             self.verbose_failed.pop(nodeid, None)
         elif outcome in ("PASSED", "XPASS"):
@@ -311,6 +399,8 @@ class _PytestState:
             self.reruns[nodeid] = self.reruns.get(nodeid, 0) + 1
 
     def passed(self, nodeid: str) -> Iterator[Failure]:
+        if nodeid in self.emitted:  # already reported flaky (a -v line, then the summary)
+            return
         reruns = self.reruns.pop(nodeid, 0)
         if reruns and nodeid not in self.emitted:
             self.emitted.add(nodeid)
@@ -323,6 +413,7 @@ class _PytestState:
                 outcome="flaky",
                 passes=1,
                 failures=reruns,
+                raw="\n".join([f"{nodeid} RERUN"] * reruns + [f"{nodeid} PASSED"]),
             )
             return
         yield from self.result(nodeid, "passed")
@@ -346,9 +437,10 @@ class _PytestState:
         """The end of a session: emit what the summary did not claim."""
         while self.pending:
             _, sec = self.pending.popitem(last=False)
-            yield from self.emit(sec.failure(None))
+            yield from self.emit(sec.failure(None, self.rootdir))
+        self.by_key.clear()
         for nodeid, outcome in self.verbose_failed.items():
-            if nodeid not in self.emitted:
+            if nodeid not in self.emitted and head_of(nodeid) not in self.evicted:
                 yield from self.emit(_summary_failure(nodeid, outcome, ""))
         self.verbose_failed.clear()
         self.reruns.clear()
@@ -362,8 +454,9 @@ def _summary_failure(nodeid: str, outcome: str, message: str) -> Failure:
         message=text,
         test_id=nodeid,
         outcome=outcome,
-        exception=_exception_of(text),
-        raw=f"{'FAILED' if outcome == 'failed' else 'ERROR'} {nodeid}" + (f" - {message}" if message else ""),
+        exception=exception_of(text),
+        raw=f"{'FAILED' if outcome == 'failed' else 'ERROR'} {nodeid}"
+        + (f" - {message}" if message else ""),
     )
 
 
@@ -373,7 +466,12 @@ def parse_pytest_log(source: LogSource, ctx: ParseContext) -> Iterator[Failure]:
     header: str | None = None
     section: _Section | None = None
     for line in source.lines(ctx.warn):
-        if _SESSION_RE.match(line):
+        first = line[:1]
+        if section is not None and first not in ("=", "_"):
+            if len(section.lines) < _MAX_SECTION_LINES:
+                section.lines.append(line)
+            continue
+        if first == "=" and _SESSION_RE.match(line):
             if section is not None:
                 yield from state.hold(section)
                 section = None
@@ -381,7 +479,10 @@ def parse_pytest_log(source: LogSource, ctx: ParseContext) -> Iterator[Failure]:
             state = _PytestState()
             header = None
             continue
-        hm = _HEADER_RE.match(line)
+        if first == "r" and line.startswith("rootdir: "):
+            state.rootdir = line[len("rootdir: ") :].split(",", 1)[0].strip()
+            continue
+        hm = _HEADER_RE.match(line) if first == "=" else None
         if hm:
             if section is not None:
                 yield from state.hold(section)
@@ -402,7 +503,7 @@ def parse_pytest_log(source: LogSource, ctx: ParseContext) -> Iterator[Failure]:
             else:
                 header = "other"
             continue
-        sm = _SECTION_RE.match(line)
+        sm = _SECTION_RE.match(line) if first == "_" else None
         if sm and header in ("failures", "errors", None):
             if section is not None:
                 yield from state.hold(section)

@@ -25,7 +25,14 @@ from typing import Any
 
 from ._source import FailureFormat, LogSource, ParseContext
 from .model import Failure, Frame, Location, is_project_path
-from .pytest_text import _dedent_e, _exception_of, _footer_frame, kind_for, parse_pytest_longrepr, result_record
+from .pytest_text import (
+    dedent_e_lines,
+    exception_of,
+    footer_frame,
+    kind_for,
+    parse_pytest_longrepr,
+    result_record,
+)
 from .tracebacks import read_python_traceback
 
 
@@ -78,7 +85,7 @@ def _entries(tb: dict[str, Any], out: _Repr) -> tuple[list[str], Frame | None, s
             text = next((x.strip() for x in lines if x.strip() and x.startswith("    ")), None)
             last = Frame(path, lineno, footer[3:].strip() or None, text, is_project_path(path))
         else:
-            last = _footer_frame(path, lineno, lines)
+            last = footer_frame(path, lineno, lines)
         out.frames.append(last)
     return e_lines, last, footer
 
@@ -108,12 +115,13 @@ def read_longrepr(longrepr: Any) -> _Repr:
     last: Frame | None = None
     footer = ""
     crash: dict[str, Any] = {}
-    for tb, crash in parts:
+    for tb, crash_part in parts:
+        crash = crash_part
         e_lines, last, footer = _entries(tb, out)
         if len(parts) > 1:
             out.raw.append("")
-    out.message = _dedent_e(e_lines) if e_lines else _s(crash.get("message"))
-    exc = _exception_of(out.message)
+    out.message = dedent_e_lines(e_lines) if e_lines else _s(crash.get("message"))
+    exc = exception_of(out.message)
     if exc is None and footer and " " not in footer and not footer.startswith("in "):
         exc = footer
     out.exception = exc
@@ -125,7 +133,16 @@ def read_longrepr(longrepr: Any) -> _Repr:
 
 
 class _Test:
-    __slots__ = ("nodeid", "failed_when", "longrepr", "skipped", "reruns", "xfail")
+    __slots__ = (
+        "nodeid",
+        "failed_when",
+        "longrepr",
+        "skipped",
+        "reruns",
+        "xfail",
+        "rerun",
+        "first_rerun",
+    )
 
     def __init__(self, nodeid: str) -> None:
         self.nodeid = nodeid
@@ -134,6 +151,39 @@ class _Test:
         self.skipped = False
         self.reruns = 0
         self.xfail = False
+        self.rerun = False  # the current attempt is one pytest-rerunfailures will repeat
+        self.first_rerun: Any = None
+
+    def next_attempt(self) -> None:
+        self.failed_when, self.longrepr, self.skipped, self.xfail, self.rerun = (
+            None,
+            None,
+            False,
+            False,
+            False,
+        )
+
+
+def _failure(t: _Test, outcome: str, kind: str, longrepr: Any, when: str) -> Failure:
+    rep = read_longrepr(longrepr)
+    message = rep.message or f"{outcome} during {when}"
+    if kind == "flaky":
+        s = "s" if t.reruns > 1 else ""
+        message = f"passed after {t.reruns} rerun{s}; failed first with: {message}"
+    return Failure(
+        tool="pytest",
+        kind=kind,
+        message=message,
+        severity="warning" if kind == "flaky" else "error",
+        locations=() if rep.location is None else (rep.location,),
+        frames=tuple(rep.frames),
+        test_id=t.nodeid,
+        outcome=outcome,
+        exception=rep.exception,
+        raw="\n".join(rep.raw),
+        passes=1 if kind == "flaky" else 0,
+        failures=t.reruns if kind == "flaky" else 0,
+    )
 
 
 def _finish(t: _Test) -> Failure:
@@ -141,31 +191,11 @@ def _finish(t: _Test) -> Failure:
         if t.skipped or t.xfail:
             return result_record("pytest", t.nodeid, "skipped")
         if t.reruns:
-            return Failure(
-                tool="pytest",
-                kind="flaky",
-                message=f"passed after {t.reruns} rerun{'s' if t.reruns > 1 else ''}",
-                severity="warning",
-                test_id=t.nodeid,
-                outcome="flaky",
-                passes=1,
-                failures=t.reruns,
-            )
+            return _failure(t, "flaky", "flaky", t.first_rerun, "call")
         return result_record("pytest", t.nodeid, "passed")
     outcome = "failed" if t.failed_when == "call" else "error"
-    rep = read_longrepr(t.longrepr)
-    message = rep.message or f"{outcome} during {t.failed_when}"
-    return Failure(
-        tool="pytest",
-        kind=kind_for(outcome, message),
-        message=message,
-        locations=() if rep.location is None else (rep.location,),
-        frames=tuple(rep.frames),
-        test_id=t.nodeid,
-        outcome=outcome,
-        exception=rep.exception,
-        raw="\n".join(rep.raw),
-    )
+    rep_kind = kind_for(outcome, read_longrepr(t.longrepr).message)
+    return _failure(t, outcome, rep_kind, t.longrepr, t.failed_when)
 
 
 def parse_reportlog(source: LogSource, ctx: ParseContext) -> Iterator[Failure]:
@@ -206,9 +236,8 @@ def parse_reportlog(source: LogSource, ctx: ParseContext) -> Iterator[Failure]:
             continue
         if kind != "TestReport" or not nodeid:
             continue
-        t = tests.get(nodeid)
-        if t is None:
-            t = tests[nodeid] = _Test(nodeid)
+        found = tests.get(nodeid)
+        t = found if found is not None else tests.setdefault(nodeid, _Test(nodeid))
         outcome, when = d.get("outcome"), _s(d.get("when"))
         if "wasxfail" in d:
             t.xfail = outcome == "skipped"
@@ -218,11 +247,14 @@ def parse_reportlog(source: LogSource, ctx: ParseContext) -> Iterator[Failure]:
             t.skipped = True
         elif outcome == "rerun":
             t.reruns += 1
-            tests[nodeid] = _Test(nodeid)  # the next attempt starts afresh
-            tests[nodeid].reruns = t.reruns
-            continue
+            t.rerun = True
+            if t.first_rerun is None:
+                t.first_rerun = d.get("longrepr")
         if when == "teardown":
-            yield _finish(tests.pop(nodeid))
+            if t.rerun:
+                t.next_attempt()
+            else:
+                yield _finish(tests.pop(nodeid))
     for t in tests.values():  # a truncated log: tests whose teardown never came
         yield _finish(t)
 

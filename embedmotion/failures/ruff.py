@@ -39,15 +39,24 @@ def parse_ruff(source: LogSource, ctx: ParseContext) -> Iterator[Failure]:
             severity="warning" if level == "warning" else "error",
             rule=code,
             locations=(
-                Location(path, as_int(start.get("row")), as_int(start.get("column")),
-                         as_int(end.get("row")), as_int(end.get("column"))),
+                Location(
+                    path,
+                    as_int(start.get("row")),
+                    as_int(start.get("column")),
+                    as_int(end.get("row")),
+                    as_int(end.get("column")),
+                ),
             ),
             raw=f"{path}:{as_int(start.get('row'))}:{as_int(start.get('column'))}: {code or ''} {message}".strip(),
         )
 
 
 def sniff_ruff(head: str) -> float:
-    if head.lstrip().startswith("[") and '"filename"' in head and ('"noqa_row"' in head or '"end_location"' in head):
+    if (
+        head.lstrip().startswith("[")
+        and '"filename"' in head
+        and ('"noqa_row"' in head or '"end_location"' in head)
+    ):
         return 0.95
     if head.strip() == "[]":
         return 0.1

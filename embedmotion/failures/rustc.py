@@ -58,7 +58,11 @@ def diagnostic_failure(diag: dict[str, Any]) -> Failure | None:
     message = diag.get("message")
     if not isinstance(level, str) or not isinstance(message, str):
         return None
-    spans = [s for s in diag.get("spans") or () if isinstance(s, dict)] if isinstance(diag.get("spans"), list) else []
+    spans = (
+        [s for s in diag.get("spans") or () if isinstance(s, dict)]
+        if isinstance(diag.get("spans"), list)
+        else []
+    )
     if level == "failure-note" or (not spans and _SUMMARY_RE.match(message)):
         return None
     if level.startswith("error"):
@@ -95,7 +99,9 @@ def diagnostic_failure(diag: dict[str, Any]) -> Failure | None:
                 if loc is not None:
                     locations.append(loc)
     code = diag.get("code")
-    rule = code.get("code") if isinstance(code, dict) and isinstance(code.get("code"), str) else None
+    rule = (
+        code.get("code") if isinstance(code, dict) and isinstance(code.get("code"), str) else None
+    )
     rendered = diag.get("rendered")
     return Failure(
         tool="rustc",
@@ -137,11 +143,17 @@ def sniff_rustc_json(head: str) -> float:
     start = head.lstrip()
     if not start.startswith("{"):
         return 0.0
-    if '"reason":"compiler-message"' in head.replace(" ", "") or '"$message_type":"diagnostic"' in head:
+    if (
+        '"reason":"compiler-message"' in head.replace(" ", "")
+        or '"$message_type":"diagnostic"' in head
+    ):
         return 1.0
     if '"rendered"' in head and '"spans"' in head and '"level"' in head:
         return 0.9
-    if '"reason":"compiler-artifact"' in head.replace(" ", "") or '"reason":"build-finished"' in head:
+    if (
+        '"reason":"compiler-artifact"' in head.replace(" ", "")
+        or '"reason":"build-finished"' in head
+    ):
         return 0.7
     return 0.0
 

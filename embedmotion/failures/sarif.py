@@ -66,9 +66,10 @@ def uri_to_path(uri: str) -> str:
 class _Run:
     def __init__(self, run: dict[str, Any]) -> None:
         driver = _d(_d(run.get("tool")).get("driver"))
-        name = driver.get("name") if isinstance(driver.get("name"), str) else "sarif"
-        self.name: str = name
-        self.tool = "gcc" if name.upper().startswith("GNU ") else name.lower().split()[0] if name.strip() else "sarif"
+        raw_name = driver.get("name")
+        name: str = raw_name if isinstance(raw_name, str) and raw_name.strip() else "sarif"
+        self.name = name
+        self.tool = "gcc" if name.upper().startswith("GNU ") else name.lower().split()[0]
         self.compiler = bool(_COMPILER_RE.search(name))
         self.rules = [_d(r) for r in _l(driver.get("rules"))]
         self.rule_ids = {r.get("id"): r for r in self.rules if isinstance(r.get("id"), str)}
@@ -107,7 +108,14 @@ class _Run:
         region = _d(phys.get("region"))
         line = _i(region.get("startLine"))
         end_line = _i(region.get("endLine"))
-        return Location(path, line, _i(region.get("startColumn")), end_line, _i(region.get("endColumn")), message)
+        return Location(
+            path,
+            line,
+            _i(region.get("startColumn")),
+            end_line,
+            _i(region.get("endColumn")),
+            message,
+        )
 
 
 def _message(msg: Any, rule: dict[str, Any]) -> str:
@@ -120,7 +128,11 @@ def _message(msg: Any, rule: dict[str, Any]) -> str:
         return ""
     args = [str(a) for a in _l(m.get("arguments"))]
     if args:
-        text = re.sub(r"\{(\d+)\}", lambda x: args[int(x.group(1))] if int(x.group(1)) < len(args) else x.group(0), text)
+        text = re.sub(
+            r"\{(\d+)\}",
+            lambda x: args[int(x.group(1))] if int(x.group(1)) < len(args) else x.group(0),
+            text,
+        )
     return text
 
 
@@ -142,7 +154,14 @@ def _frames(run: _Run, result: dict[str, Any]) -> list[Frame]:
             logical = [_d(x) for x in _l(loc.get("logicalLocations"))]
             func = next((x.get("fullyQualifiedName") or x.get("name") for x in logical if x), None)
             frames.append(
-                Frame(where.path, where.line, func if isinstance(func, str) else None, None, is_project_path(where.path), where.column)
+                Frame(
+                    where.path,
+                    where.line,
+                    func if isinstance(func, str) else None,
+                    None,
+                    is_project_path(where.path),
+                    where.column,
+                )
             )
         if frames:
             frames.reverse()  # SARIF lists the innermost frame first
@@ -176,7 +195,9 @@ def parse_sarif(source: LogSource, ctx: ParseContext) -> Iterator[Failure]:
             if result.get("kind") == "informational":
                 severity = "info"
             message = _message(result.get("message"), rule) or (rule_id or "finding")
-            locations = [loc for loc in (run.location(_d(x)) for x in _l(result.get("locations"))) if loc]
+            locations = [
+                loc for loc in (run.location(_d(x)) for x in _l(result.get("locations"))) if loc
+            ]
             for rel in _l(result.get("relatedLocations")):
                 rel = _d(rel)
                 loc = run.location(rel, _message(rel.get("message"), rule) or None)

@@ -40,13 +40,15 @@ from ._source import FailureFormat, LogSource, ParseContext
 from .model import Failure, Frame, Location, is_project_path
 
 TB_START_RE = re.compile(r"^(?P<prefix>.*?)Traceback \(most recent call last\):\s*$")
-_GROUP_START_RE = re.compile(r"^(?P<prefix>\s*)\+ Exception Group Traceback \(most recent call last\):")
+_GROUP_START_RE = re.compile(
+    r"^(?P<prefix>\s*)\+ Exception Group Traceback \(most recent call last\):"
+)
 _GROUP_SEP_RE = re.compile(r"^\s*\+[-+]*(?: [^|]*)?$")
 _GROUP_LINE_RE = re.compile(r"^\s*\| ?(.*)$")
 FILE_RE = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+?))?\s*$')
 _FAULT_FILE_RE = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+) in (?P<func>.+?)\s*$')
 _CARET_RE = re.compile(r"^\s*[\^~]+\s*$")
-_EXC_RE = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:\[[^\]\s]*\])?)(?::(?: (?P<msg>.*))?)?$")
+EXC_RE = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:\[[^\]\s]*\])?)(?::(?: (?P<msg>.*))?)?$")
 CHAIN_MARKERS = (
     "During handling of the above exception, another exception occurred:",
     "The above exception was the direct cause of the following exception:",
@@ -57,7 +59,9 @@ _LOGGISH_RE = re.compile(
 )
 _MAX_CONTINUATION = 30
 _FATAL_RE = re.compile(r"^Fatal Python error: (?P<msg>.*)$")
-_THREAD_RE = re.compile(r"^(?:Current thread|Thread) 0x[0-9a-fA-F]+ .*\(most recent call first\):\s*$")
+_THREAD_RE = re.compile(
+    r"^(?:Current thread|Thread) 0x[0-9a-fA-F]+ .*\(most recent call first\):\s*$"
+)
 
 
 @dataclass
@@ -113,7 +117,9 @@ def read_python_traceback(lines: Sequence[str]) -> PyTraceback:
         if m:
             in_exception = False
             path = m.group("path")
-            last_frame = Frame(path, int(m.group("line")), m.group("func"), None, is_project_path(path))
+            last_frame = Frame(
+                path, int(m.group("line")), m.group("func"), None, is_project_path(path)
+            )
             tb.frames.append(last_frame)
             continue
         stripped = line.strip()
@@ -140,7 +146,7 @@ def read_python_traceback(lines: Sequence[str]) -> PyTraceback:
             if len(excs[-1][1]) < _MAX_CONTINUATION:
                 excs[-1][1].append(line)
             continue
-        em = _EXC_RE.match(stripped)
+        em = EXC_RE.match(stripped)
         if em and (looks_like_exception(em.group("type")) or em.group("msg") is not None):
             excs.append((em.group("type"), [stripped]))
             in_exception = True
@@ -331,7 +337,9 @@ def _fatal_failure(lines: list[str]) -> Failure:
         fm = _FAULT_FILE_RE.match(line)
         if fm and current:
             path = fm.group("path")
-            frames.append(Frame(path, int(fm.group("line")), fm.group("func"), None, is_project_path(path)))
+            frames.append(
+                Frame(path, int(fm.group("line")), fm.group("func"), None, is_project_path(path))
+            )
     frames.reverse()  # faulthandler prints the most recent call first
     loc = (Location(frames[-1].path, frames[-1].line),) if frames else ()
     return Failure(
@@ -349,7 +357,11 @@ def sniff_traceback(head: str) -> float:
         return 0.5
     if "Fatal Python error:" in head:
         return 0.4
-    if re.search(r'^  File "[^"]+", line \d+\n.*\n\s*\^+\s*\n(?:SyntaxError|IndentationError|TabError): ', head, re.M):
+    if re.search(
+        r'^  File "[^"]+", line \d+\n.*\n\s*\^+\s*\n(?:SyntaxError|IndentationError|TabError): ',
+        head,
+        re.M,
+    ):
         return 0.4
     return 0.0
 

@@ -39,7 +39,9 @@ _VERBOSE_RE = re.compile(
     r"^\s*(?P<name>\w+) \((?P<where>[\w.]+)\)(?: \((?P<params>.*)\))?"
     r"(?: \.\.\. (?P<result>.*))?$"
 )
-_RESULT_RE = re.compile(r"(?:^|\.\.\. )(?P<result>ok|FAIL|ERROR|skipped\b.*|expected failure|unexpected success)$")
+_RESULT_RE = re.compile(
+    r"(?:^|\.\.\. )(?P<result>ok|FAIL|ERROR|skipped\b.*|expected failure|unexpected success)$"
+)
 _RAN_RE = re.compile(r"^Ran \d+ tests? in ")
 _MAX_BLOCK_LINES = 5000
 

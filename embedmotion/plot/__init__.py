@@ -11,13 +11,14 @@ the renderer from the file name::
     plot_edits(space, by="label").save("edit-space.png")     # UMAP of edit vectors
     plot_arrows(space, max_arrows=200).save("arrows.html")   # before → after, mean arrow bold
     d = get_direction("less-flaky")
-    plot_scores(space.project(direction=d), space.labels(),
-                direction="less-flaky", what="edits").save("scores.svg")
+    plot_edit_scores(space, d).save("scores.svg")             # histogram along a direction
 
 Other builders: :func:`plot_fragments` (a corpus by language / kind / your
 labels), :func:`plot_points` (any vectors and labels), :func:`plot_failures`
-(failures beside the fragments they blame, with a line to each) and
-:func:`plot_edit_failures` (the same for edits that record failure output).
+(failures beside the fragments they blame, with a line to each),
+:func:`plot_edit_failures` (the same for edits that record failure output),
+:func:`plot_fragment_scores` (fragments' cosine with a direction) and
+:func:`plot_scores` (any scores and labels).
 
 Reducers (:mod:`~embedmotion.plot.reducers`) are scikit-learn-style
 estimators: :class:`UMAPReducer`, :class:`PCAReducer` and
@@ -43,13 +44,11 @@ from .builders import (
     DEFAULT_MAX_ARROWS,
     edit_labels,
     plot_arrows,
-    plot_edit_failures,
     plot_edits,
-    plot_failures,
     plot_fragments,
     plot_points,
-    plot_scores,
 )
+from .failures import plot_edit_failures, plot_failures
 from .reducers import (
     REDUCER_NAMES,
     DirectionAxes,
@@ -60,6 +59,7 @@ from .reducers import (
     reducer_from_spec,
 )
 from .scene import DEFAULT_MAX_LABELS, DEFAULT_MAX_POINTS, Scene, sample_rows
+from .scores import plot_edit_scores, plot_fragment_scores, plot_scores
 
 __all__ = [
     "DEFAULT_MAX_ARROWS",
@@ -75,8 +75,10 @@ __all__ = [
     "edit_labels",
     "plot_arrows",
     "plot_edit_failures",
+    "plot_edit_scores",
     "plot_edits",
     "plot_failures",
+    "plot_fragment_scores",
     "plot_fragments",
     "plot_points",
     "plot_scores",

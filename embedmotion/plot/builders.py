@@ -36,12 +36,11 @@ from .scene import (
     ARROW_COLUMNS,
     DEFAULT_MAX_LABELS,
     DEFAULT_MAX_POINTS,
-    FAILURE,
     MEAN_COLUMNS,
     POINT_COLUMNS,
     Scene,
-    empty_table,
     as_labels,
+    empty_table,
     label_means,
     palette,
     pool_labels,
@@ -86,6 +85,21 @@ def _texts(values: Sequence[str] | None, n: int, name: str, owner: str) -> list[
             f"The '{name}' parameter of {owner} has {len(out)} entries but there are {n} rows."
         )
     return out
+
+
+def sampled_rows(
+    labels: Any,
+    n: int,
+    *,
+    max_points: int,
+    max_labels: int,
+    random_state: int | None,
+    owner: str = "plot",
+) -> np.ndarray:
+    """The rows a builder will show for these labels and options (so callers can
+    build hover texts for those rows only, not for a million)."""
+    labs, _, _ = pool_labels(as_labels(labels, n, owner), max_labels)
+    return sample_rows(labs, max_points, random_state=random_state)
 
 
 def _reduce(
@@ -267,8 +281,9 @@ def plot_fragments(
     if X.shape[0] != n:
         raise UsageError(f"There are {n} fragments but {X.shape[0]} vectors; they must match.")
     # hover texts only for what will be shown: sample first (same seed as plot_points)
-    labs, _, _ = pool_labels(as_labels(labels, n, "plot_fragments"), max_labels)
-    idx = sample_rows(labs, max_points, random_state=random_state)
+    idx = sampled_rows(
+        labels, n, max_points=max_points, max_labels=max_labels, random_state=random_state
+    )
     headers = [""] * n
     texts = [""] * n
     sub = table.iloc[idx]
@@ -333,7 +348,9 @@ def _edit_hover(space: Any, rows: np.ndarray) -> tuple[list[str], list[str]]:
     heads, texts = [], []
     for lab, r in zip(labs, f.to_dict("records")):
         msg = (str(r.get("message") or "").splitlines() or [""])[0][:90]
-        heads.append(f"{lab} · {r.get('path', '')}::{r.get('name', '')}" + (f" — {msg}" if msg else ""))
+        heads.append(
+            f"{lab} · {r.get('path', '')}::{r.get('name', '')}" + (f" — {msg}" if msg else "")
+        )
         texts.append(_diff(str(r.get("before_text") or ""), str(r.get("after_text") or "")))
     return heads, texts
 
@@ -363,8 +380,9 @@ def plot_edits(
     X = space.vectors(rep)
     labels = edit_labels(space, by)
     n = len(labels)
-    labs, _, _ = pool_labels(as_labels(labels, n, "plot_edits"), max_labels)
-    idx = sample_rows(labs, max_points, random_state=random_state)
+    idx = sampled_rows(
+        labels, n, max_points=max_points, max_labels=max_labels, random_state=random_state
+    )
     heads, texts = [""] * n, [""] * n
     for i, h, t in zip(idx, *_edit_hover(space, idx)):
         heads[i], texts[i] = h, t
@@ -400,6 +418,7 @@ def plot_arrows(
     representation: str | None = None,
     reducer: str | Reducer = "pca",
     coords: tuple[Any, Any] | None = None,
+    fit_on: str = "positions",
     title: str | None = None,
     max_arrows: int = DEFAULT_MAX_ARROWS,
     mean_arrows: bool = True,
@@ -411,11 +430,20 @@ def plot_arrows(
     each label's mean arrow drawn bold (exact over all its edits for linear
     reducers — the default is PCA, because only a linear map keeps differences).
     Added / removed edits (one side missing) are left out.  ``coords`` may give
-    precomputed ``(before_xy, after_xy)``, each (n, 2)."""
+    precomputed ``(before_xy, after_xy)``, each (n, 2).
+
+    ``fit_on="positions"`` fits the reducer on the before and after vectors (the
+    plane where the *code* varies most: arrows tend to look short, because edits
+    are small next to the differences between fragments); ``fit_on="edits"``
+    fits a linear reducer on the edit vectors (after − before) and applies it to
+    both ends (the plane where the *edits* vary most)."""
+    if fit_on not in ("positions", "edits"):
+        raise UsageError(
+            f"The 'fit_on' parameter of plot_arrows must be 'positions' or 'edits'. "
+            f"Got {fit_on!r} instead."
+        )
     space = _space(source)
-    rep = representation or (
-        space.representation if space.representation in _SIDES else "hunk"
-    )
+    rep = representation or (space.representation if space.representation in _SIDES else "hunk")
     if rep not in _SIDES:
         raise UsageError(
             f"Arrows need a before and an after vector; the {rep!r} representation has none.",
@@ -447,8 +475,17 @@ def plot_arrows(
         mb, ma = label_means(cb[rows], labs, order), label_means(ca[rows], labs, order)
     else:
         red = reducer_from_spec(reducer, random_state=random_state)
-        xy = red.fit_transform(np.vstack([B[sel], A[sel]]))
-        b2, a2 = xy[: len(sel)], xy[len(sel) :]
+        if fit_on == "edits":
+            if not red.linear:
+                raise UsageError(
+                    "fit_on='edits' needs a linear reducer (its map is applied to both ends).",
+                    fix="Use reducer='pca' or a direction reducer, or fit_on='positions'.",
+                )
+            red.fit(A[sel] - B[sel])
+            b2, a2 = red.transform(B[sel]), red.transform(A[sel])
+        else:
+            xy = red.fit_transform(np.vstack([B[sel], A[sel]]))
+            b2, a2 = xy[: len(sel)], xy[len(sel) :]
         if red.linear:
             mb = red.transform(label_means(B[rows], labs, order).astype(np.float32))
             ma = red.transform(label_means(A[rows], labs, order).astype(np.float32))
@@ -484,7 +521,12 @@ def plot_arrows(
         kind="scatter",
         title=title or f"Edits as arrows before → after ({rep} vectors) by {by}",
         subtitle=_subtitle(
-            space.model_id, red.describe(), len(sel), len(rows), "edits", random_state
+            space.model_id,
+            red.describe() + (" of the edit vectors" if fit_on == "edits" else ""),
+            len(sel),
+            len(rows),
+            "edits",
+            random_state,
         )
         + (" · bold: mean arrow per label" if mean_arrows else ""),
         x_label=xn,
@@ -503,281 +545,12 @@ def plot_arrows(
     return scene
 
 
-# ----------------------------------------------------------------------------- failures
-def plot_failures(
-    fragment_vectors: Any,
-    failure_vectors: Any,
-    *,
-    blame: Sequence[int | None],
-    fragment_labels: Sequence[Any] | None = None,
-    fragment_headers: Sequence[str] | None = None,
-    fragment_texts: Sequence[str] | None = None,
-    failure_headers: Sequence[str] | None = None,
-    failure_texts: Sequence[str] | None = None,
-    reducer: str | Reducer = "pca",
-    title: str = "Failures beside the fragments they blame",
-    by: str = "label",
-    model: str = "",
-    max_points: int = DEFAULT_MAX_POINTS,
-    max_labels: int = DEFAULT_MAX_LABELS,
-    random_state: int | None = 0,
-) -> Scene:
-    """Fragments (coloured by ``fragment_labels``) and failures (black ✕, label
-    ``failure``) in one 2-D map, with a dashed line from each failure to the
-    fragment it blames (``blame[i]``: a fragment row, or ``None`` / -1 for none).
-
-    Generic on purpose: any extra points with a link to a fragment work (failure
-    messages, tracebacks, diagnostics).  Above ``max_points`` a seeded sample of
-    failures is kept, and their blamed fragments are always shown.
-    """
-    F = _matrix(fragment_vectors, "plot_failures")
-    G = _matrix(failure_vectors, "plot_failures")
-    nf, ng = int(F.shape[0]), int(G.shape[0])
-    if F.shape[1] != G.shape[1]:
-        raise UsageError(
-            f"Fragments have dimension {F.shape[1]} but failures {G.shape[1]}.",
-            fix="Embed both with the same model.",
-        )
-    if len(blame) != ng:
-        raise UsageError(f"'blame' has {len(blame)} entries but there are {ng} failures.")
-    target = np.array([-1 if b is None or int(b) < 0 else int(b) for b in blame])
-    if (target >= nf).any():
-        raise UsageError(f"'blame' points past the last fragment (there are {nf}).")
-    flabs, forder, fcounts = pool_labels(
-        as_labels(
-            fragment_labels if fragment_labels is not None else ["fragment"] * nf,
-            nf,
-            "plot_failures",
-        ),
-        max_labels,
-    )
-    gsel = sample_rows(np.array([FAILURE] * ng, dtype=object), max(1, max_points // 4), random_state=random_state)
-    blamed = np.unique(target[gsel][target[gsel] >= 0])
-    budget = max(max_points - len(gsel) - len(blamed), 0)
-    rest = np.setdiff1d(np.arange(nf), blamed)
-    extra = rest[sample_rows(flabs[rest], budget, random_state=random_state)] if budget and len(rest) else rest[:0]
-    fsel = np.union1d(blamed, extra).astype(int)
-    red = reducer_from_spec(reducer, random_state=random_state)
-    xy = red.fit_transform(np.vstack([np.asarray(F[fsel]), np.asarray(G[gsel])]).astype(np.float32))
-    fxy, gxy = xy[: len(fsel)], xy[len(fsel) :]
-    if red.linear:
-        means = red.transform(label_means(F, flabs, forder).astype(np.float32))
-    else:
-        means = label_means(fxy, flabs[fsel], forder)
-    fh = _texts(fragment_headers, nf, "fragment_headers", "plot_failures")
-    ft = _texts(fragment_texts, nf, "fragment_texts", "plot_failures")
-    gh = _texts(failure_headers, ng, "failure_headers", "plot_failures")
-    gt = _texts(failure_texts, ng, "failure_texts", "plot_failures")
-    pts = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "x": fxy[:, 0],
-                    "y": fxy[:, 1],
-                    "label": flabs[fsel],
-                    "role": "point",
-                    "header": [fh[i] for i in fsel],
-                    "text": [ft[i] for i in fsel],
-                    "text_kind": "code",
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "x": gxy[:, 0],
-                    "y": gxy[:, 1],
-                    "label": FAILURE,
-                    "role": "failure",
-                    "header": [gh[i] or "failure" for i in gsel],
-                    "text": [gt[i] for i in gsel],
-                    "text_kind": "text",
-                }
-            ),
-        ],
-        ignore_index=True,
-    )[POINT_COLUMNS]
-    row_of = {int(r): k for k, r in enumerate(fsel)}
-    link_rows = [(k, row_of[int(target[g])]) for k, g in enumerate(gsel) if target[g] >= 0]
-    links = pd.DataFrame(
-        {
-            "x0": [gxy[k, 0] for k, _ in link_rows],
-            "y0": [gxy[k, 1] for k, _ in link_rows],
-            "x1": [fxy[j, 0] for _, j in link_rows],
-            "y1": [fxy[j, 1] for _, j in link_rows],
-        }
-    )
-    order = [*forder, FAILURE]
-    counts = {**fcounts, FAILURE: ng}
-    xn, yn = red.axis_names()
-    return Scene(
-        kind="scatter",
-        title=title,
-        subtitle=_subtitle(
-            model, red.describe(), len(fsel) + len(gsel), nf + ng, "points", random_state
-        )
-        + f" · {len(links)} blame lines",
-        x_label=xn,
-        y_label=yn,
-        legend_title=by,
-        labels=order,
-        counts=counts,
-        colors=palette(order),
-        points=pts,
-        means=_means_frame(np.asarray(means), forder, fcounts),
-        links=links,
-        n_total=nf + ng,
-        n_shown=len(fsel) + len(gsel),
-        meta={"reducer": red.describe(), "model": model, "by": by},
-    )
-
-
-def plot_edit_failures(
-    source: Any,
-    *,
-    by: str = "label",
-    embedder: Any = None,
-    reducer: str | Reducer = "pca",
-    title: str | None = None,
-    max_points: int = DEFAULT_MAX_POINTS,
-    max_labels: int = DEFAULT_MAX_LABELS,
-    random_state: int | None = 0,
-) -> Scene:
-    """Failure outputs stored on edits (the curated corpus has many) beside the
-    before-fragments they were reported for.  Failure texts are embedded with
-    ``embedder`` (default: the space's)."""
-    space = _space(source)
-    f = space.frame
-    has = f["failure"].fillna("").astype(str).str.strip() != ""
-    before = np.asarray(space.arrays["edit_before"], dtype=np.float32)
-    ok = np.linalg.norm(before, axis=1) > 0
-    if not (has.to_numpy() & ok).any():
-        raise UsageError(
-            "None of these edits carries failure output to plot.",
-            fix="Use the curated corpus (--curated), whose edits record the failures they fixed.",
-        )
-    emb = embedder or space.embedder
-    if emb is None:
-        raise UsageError("plot_edit_failures needs an embedder for the failure texts.")
-    frows = np.flatnonzero(ok)
-    pos = {int(r): k for k, r in enumerate(frows)}
-    grows = [int(r) for r in np.flatnonzero(has.to_numpy() & ok)]
-    gtexts = [str(f["failure"].iat[r]) for r in grows]
-    G = emb.encode(gtexts)
-    labels = edit_labels(space, by)
-    heads = [
-        f"{labels[r]} · {f['path'].iat[r]}::{f['name'].iat[r]} (before)" for r in frows
-    ]
-    tool = f["failure_tool"].fillna("").astype(str) if "failure_tool" in f else None
-    return plot_failures(
-        before[frows],
-        G,
-        blame=[pos[r] for r in grows],
-        fragment_labels=labels[frows],
-        fragment_headers=heads,
-        fragment_texts=[str(t or "") for t in f["before_text"].iloc[frows]],
-        failure_headers=[
-            f"failure ({tool.iat[r] if tool is not None else ''}) → {f['name'].iat[r]}"
-            for r in grows
-        ],
-        failure_texts=gtexts,
-        reducer=reducer,
-        title=title or f"Failures beside the fragments they blame — {len(grows)} failures",
-        by=by,
-        model=space.model_id,
-        max_points=max_points,
-        max_labels=max_labels,
-        random_state=random_state,
-    )
-
-
-# ------------------------------------------------------------------------------- scores
-def plot_scores(
-    scores: Any,
-    labels: Sequence[Any] | np.ndarray,
-    *,
-    headers: Sequence[str] | None = None,
-    texts: Sequence[str] | None = None,
-    text_kind: str = "code",
-    direction: str = "direction",
-    what: str = "items",
-    by: str = "label",
-    model: str = "",
-    threshold: float | None = None,
-    bins: int = 30,
-    max_points: int = DEFAULT_MAX_POINTS,
-    max_labels: int = DEFAULT_MAX_LABELS,
-    random_state: int | None = 0,
-) -> Scene:
-    """Histogram of scores along a direction, one (density-normalised) histogram per
-    label, plus a rug of the individual items (hover: their code).  Histograms use
-    every score; the rug is sampled above ``max_points``."""
-    s = np.asarray(scores, dtype=np.float64).ravel()
-    n = len(s)
-    if n == 0 or not np.isfinite(s).all():
-        raise UsageError("plot_scores needs a non-empty array of finite scores.")
-    labs, order, counts = pool_labels(as_labels(labels, n, "plot_scores"), max_labels)
-    lo, hi = float(s.min()), float(s.max())
-    if hi <= lo:
-        lo, hi = lo - 0.5, hi + 0.5
-    edges = np.linspace(lo, hi, max(int(bins), 1) + 1)
-    rows = []
-    for lab in order:
-        c, _ = np.histogram(s[labs == lab], bins=edges)
-        dens = c / max(c.sum(), 1) / np.diff(edges)
-        for k in range(len(c)):
-            rows.append((lab, edges[k], edges[k + 1], int(c[k]), float(dens[k])))
-    idx = sample_rows(labs, max_points, random_state=random_state)
-    head = _texts(headers, n, "headers", "plot_scores")
-    body = _texts(texts, n, "texts", "plot_scores")
-    values = pd.DataFrame(
-        {
-            "value": s[idx],
-            "label": labs[idx],
-            "header": [head[i] for i in idx],
-            "text": [body[i] for i in idx],
-            "text_kind": text_kind,
-        }
-    )
-    means = pd.DataFrame(
-        {
-            "x": [float(s[labs == lab].mean()) for lab in order],
-            "y": 0.0,
-            "label": order,
-            "n": [counts[k] for k in order],
-        }
-    )
-    return Scene(
-        kind="histogram",
-        title=f"Scores of {what} along {direction!r}, by {by}",
-        subtitle=f"model {_model_name(model)} · score = projection on the direction · "
-        + (f"{n:,} {what}" if len(idx) == n else f"{n:,} {what}, rug shows {len(idx):,}"),
-        x_label=f"score along {direction}",
-        y_label="density",
-        legend_title=by,
-        labels=order,
-        counts=counts,
-        colors=palette(order),
-        values=values,
-        means=means,
-        n_total=n,
-        n_shown=len(idx),
-        meta={
-            "bins": pd.DataFrame(rows, columns=["label", "left", "right", "count", "density"]),
-            "threshold": threshold,
-            "direction": direction,
-            "model": model,
-            "by": by,
-        },
-    )
-
-
 __all__ = [
     "DEFAULT_MAX_ARROWS",
     "plot_points",
     "plot_fragments",
     "plot_edits",
     "plot_arrows",
-    "plot_failures",
-    "plot_edit_failures",
-    "plot_scores",
     "edit_labels",
+    "sampled_rows",
 ]

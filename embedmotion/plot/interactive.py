@@ -7,15 +7,16 @@ USB stick on a machine with no network.  In the page:
 * hover a point or an arrow head to read its code (edits: the diff, ``+``
   lines green, ``-`` lines red), escaped, at most 25 lines;
 * click legend entries to hide/show a label, double-click to isolate it;
-* type in the *filter* box above the plot to highlight the points whose
-  label, name or code contains the text (the others fade); a link ending in
+* type in the *filter* box above the plot to highlight the points (arrow
+  heads, failures, rug ticks) whose label, name or code contains the text: the
+  others fade, and labels with no match fade whole; a link ending in
   ``#filter=TEXT`` opens with that filter applied;
 * drag to zoom, double-click to reset, scroll to zoom.
 
 :func:`to_plotly` returns the ``plotly.graph_objects.Figure`` itself, for
 notebooks or further styling.  Traces holding points carry
 ``meta={"searchable": True}`` and a lower-case search key per point in
-``customdata``.
+``customdata`` (arrows: on the head only, so each arrow counts once).
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ bar.appendChild(box); bar.appendChild(info);
 gd.parentNode.insertBefore(bar, gd);
 function embedmotionFilter() {
   var q = box.value.trim().toLowerCase();
-  var idx = [], sel = [], hits = 0, all = 0;
+  var idx = [], sel = [], ops = [], hits = 0, all = 0;
   for (var i = 0; i < gd.data.length; i++) {
     var t = gd.data[i];
     if (!t.meta || t.meta.searchable !== true || !t.customdata) { continue; }
@@ -72,9 +73,11 @@ function embedmotionFilter() {
       if (q && String(key).indexOf(q) >= 0) { s.push(j); hits += 1; }
     }
     sel.push(q ? s : null);
+    var base = (t.meta.opacity === undefined) ? 1 : t.meta.opacity;
+    ops.push(q && !s.length ? 0.15 : base);
   }
-  if (idx.length) { Plotly.restyle(gd, {selectedpoints: sel}, idx); }
-  info.textContent = q ? (hits + ' of ' + all + ' points match') : '';
+  if (idx.length) { Plotly.restyle(gd, {selectedpoints: sel, opacity: ops}, idx); }
+  info.textContent = q ? (hits + ' of ' + all + ' items match') : '';
 }
 box.addEventListener('input', embedmotionFilter);
 var m = /[#&]filter=([^&]*)/.exec(window.location.hash);
@@ -104,7 +107,10 @@ def _hover(df: pd.DataFrame) -> list[str]:
 
 
 def _keys(df: pd.DataFrame) -> list[str]:
-    return [search_key(str(lab), str(h), str(t)) for lab, h, t in zip(df["label"], df["header"], df["text"])]
+    return [
+        search_key(str(lab), str(h), str(t))
+        for lab, h, t in zip(df["label"], df["header"], df["text"])
+    ]
 
 
 def _interleave(a: Any, b: Any, gap: Any = None) -> list[Any]:
@@ -180,8 +186,8 @@ def _scatter_traces(scene: Scene) -> list[Any]:
                     },
                     hovertext=_interleave(hov, hov),
                     hovertemplate="%{hovertext}<extra></extra>",
-                    customdata=_interleave(keys, keys, ""),
-                    meta={"searchable": True, "label": lab, "role": "arrows"},
+                    customdata=_interleave([""] * len(keys), keys, ""),
+                    meta={"searchable": True, "label": lab, "role": "arrows", "opacity": 0.7},
                     unselected={"marker": {"opacity": 0.1}},
                 )
             )
@@ -255,13 +261,13 @@ def _histogram_figure(scene: Scene) -> Any:
         rows=2, cols=1, shared_xaxes=True, row_heights=[0.78, 0.22], vertical_spacing=0.04
     )
     bins = scene.meta["bins"]
-    means = scene.means.set_index("label") if len(scene.means) else None
+    mean_of = {str(k): float(v) for k, v in zip(scene.means["label"], scene.means["x"])}
     for lab in scene.labels:
         color = scene.colors.get(lab, "#333333")
         b = bins[bins["label"] == lab]
         name = f"{lab} ({scene.counts.get(lab, 0):,})"
-        if means is not None and lab in means.index:
-            name += f", mean {float(means.loc[lab, 'x']):+.3f}"
+        if lab in mean_of:
+            name += f", mean {mean_of[lab]:+.3f}"
         fig.add_trace(
             go.Bar(
                 x=((b["left"] + b["right"]) / 2).tolist(),
@@ -289,9 +295,7 @@ def _histogram_figure(scene: Scene) -> Any:
                 legendgroup=lab,
                 showlegend=False,
                 marker={"symbol": "line-ns-open", "size": 14, "color": color},
-                hovertext=[
-                    f"score {v:+.3f}<br>{h}" for v, h in zip(sub["value"], _hover(sub))
-                ],
+                hovertext=[f"score {v:+.3f}<br>{h}" for v, h in zip(sub["value"], _hover(sub))],
                 hovertemplate="%{hovertext}<extra></extra>",
                 customdata=_keys(sub),
                 meta={"searchable": True, "label": lab, "role": "rug"},
@@ -300,10 +304,8 @@ def _histogram_figure(scene: Scene) -> Any:
             row=2,
             col=1,
         )
-        if means is not None and lab in means.index:
-            fig.add_vline(
-                x=float(means.loc[lab, "x"]), line={"color": color, "dash": "dash", "width": 1}
-            )
+        if lab in mean_of:
+            fig.add_vline(x=mean_of[lab], line={"color": color, "dash": "dash", "width": 1})
     thr = scene.meta.get("threshold")
     if thr is not None:
         fig.add_vline(x=float(thr), line={"color": "black", "dash": "dot", "width": 1.5})

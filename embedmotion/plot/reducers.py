@@ -82,6 +82,7 @@ def _sign_fix(v: np.ndarray) -> np.ndarray:
 
 class _Base:
     linear: bool = True
+    n_features_in_: int
 
     def _check(self) -> None:
         if not hasattr(self, "n_features_in_"):
@@ -328,7 +329,7 @@ class DirectionAxes(_Base):
                 )
             b = vt[0] - float(vt[0] @ a) * a  # numerically orthogonal to a
             b = _sign_fix(b / np.linalg.norm(b))
-            name_b = given[1] if len(given) > 1 else f"top PCA axis of the rest (⟂ {name_a})"
+            name_b = given[1] if len(given) > 1 else f"top PCA axis without {name_a}"
         self.axes_ = np.vstack([a, b])
         self.names_ = (name_a, name_b)
         self.n_features_in_ = int(a.shape[0])
@@ -342,7 +343,7 @@ class DirectionAxes(_Base):
 
     def describe(self) -> str:
         names = getattr(self, "names_", None)
-        return "direction axes" + (f" ({names[0]} × {names[1]})" if names else "")
+        return "direction axes" + (f" (x: {names[0]}, y: {names[1]})" if names else "")
 
     def axis_names(self) -> tuple[str, str]:
         names = getattr(self, "names_", ("direction A", "direction B"))
@@ -409,10 +410,12 @@ def reducer_from_spec(
                 f"The reducer {spec!r} must name one or two directions.",
                 fix="Write direction:NAME or direction:NAME,OTHER (e.g. direction:less-flaky).",
             )
-        resolve = get_direction
-        if resolve is None:
-            from ..directions import get_direction as resolve
-        dirs = [resolve(n) for n in names]
+        if get_direction is None:
+            from ..directions import get_direction as default_get
+
+            dirs = [default_get(n) for n in names]
+        else:
+            dirs = [get_direction(n) for n in names]
         return DirectionAxes(
             dirs[0], dirs[1] if len(dirs) > 1 else None, names=names, random_state=random_state
         )

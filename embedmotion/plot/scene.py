@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 DEFAULT_MAX_POINTS = 20_000
-DEFAULT_MAX_LABELS = 12
+DEFAULT_MAX_LABELS = 16
 MIN_PER_LABEL = 10
 HOVER_LINES = 25
 HOVER_WIDTH = 110
@@ -45,10 +45,27 @@ FAILURE = "failure"
 FAILURE_COLOR = "#111111"
 OTHER_COLOR = "#9e9e9e"
 # matplotlib's tab10 then the light half of tab20 (same colours in both renderers)
-PALETTE = (
-    "#1f77b4 #ff7f0e #2ca02c #d62728 #9467bd #8c564b #e377c2 #7f7f7f #bcbd22 #17becf "
-    "#aec7e8 #ffbb78 #98df8a #ff9896 #c5b0d5 #c49c94 #f7b6d2 #dbdb8d #9edae5"
-).split()
+PALETTE = [
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#aec7e8",
+    "#ffbb78",
+    "#98df8a",
+    "#ff9896",
+    "#c5b0d5",
+    "#c49c94",
+    "#f7b6d2",
+    "#dbdb8d",
+    "#9edae5",
+]
 STATIC_SUFFIXES = (".png", ".svg", ".pdf")
 SUFFIXES = (*STATIC_SUFFIXES, ".html")
 
@@ -165,7 +182,9 @@ def as_labels(values: Any, n: int, owner: str) -> np.ndarray:
     return np.asarray(out.replace("", "(none)").to_numpy(), dtype=object)
 
 
-def pool_labels(labels: np.ndarray, max_labels: int) -> tuple[np.ndarray, list[str], dict[str, int]]:
+def pool_labels(
+    labels: np.ndarray, max_labels: int
+) -> tuple[np.ndarray, list[str], dict[str, int]]:
     """Keep the ``max_labels`` most frequent labels, pool the rest as ``(other)``.
 
     Returns the pooled labels, the legend order (by count, then name) and the

@@ -4,7 +4,7 @@ Figures are built with ``matplotlib.figure.Figure`` directly — no pyplot, no
 global state, no display needed — and written through the Agg (PNG), SVG or
 PDF canvases.  Every artist carries a ``gid`` so tests and callers can find
 it: ``points:<label>``, ``failures``, ``links``, ``arrows:<label>``,
-``mean-arrows``, ``means``, ``hist:<label>``, ``rug:<label>``.
+``mean-arrow:<label>`` (annotations, in ``ax.texts``), ``means``, ``hist:<label>``, ``rug:<label>``.
 """
 
 from __future__ import annotations
@@ -113,12 +113,15 @@ def _scatter(fig: Figure, scene: Scene) -> None:
             )
     links = scene.links
     if len(links):
-        segs = np.stack(
-            [np.c_[links["x0"], links["y0"]], np.c_[links["x1"], links["y1"]]], axis=1
-        )
+        segs = np.stack([np.c_[links["x0"], links["y0"]], np.c_[links["x1"], links["y1"]]], axis=1)
         ax.add_collection(
             LineCollection(
-                segs, colors="0.35", linestyles="dashed", linewidths=0.8, gid="links", zorder=1
+                list(segs),
+                colors="0.35",
+                linestyles="dashed",
+                linewidths=0.8,
+                gid="links",
+                zorder=1,
             )
         )
         handles.append(Line2D([], [], color="0.35", linestyle="--", label="blamed fragment"))
@@ -147,23 +150,28 @@ def _scatter(fig: Figure, scene: Scene) -> None:
         )
     ma = scene.mean_arrows
     if len(ma):
-        ax.quiver(
-            ma["x0"],
-            ma["y0"],
-            ma["x1"] - ma["x0"],
-            ma["y1"] - ma["y0"],
-            angles="xy",
-            scale_units="xy",
-            scale=1,
-            color=[scene.colors.get(lab, "#333333") for lab in ma["label"]],
-            edgecolor="black",
-            linewidth=0.8,
-            width=0.008,
-            headwidth=3.5,
-            headlength=4,
-            gid="mean-arrows",
-            zorder=4,
-        )
+        from matplotlib import patheffects
+
+        for _, r in ma.iterrows():
+            ann = ax.annotate(
+                "",
+                xy=(float(r["x1"]), float(r["y1"])),
+                xytext=(float(r["x0"]), float(r["y0"])),
+                arrowprops={
+                    "arrowstyle": "-|>,head_length=0.8,head_width=0.4",
+                    "color": scene.colors.get(str(r["label"]), "#333333"),
+                    "linewidth": 3.2,
+                    "shrinkA": 0,
+                    "shrinkB": 0,
+                    "mutation_scale": 10,
+                },
+                zorder=4,
+            )
+            ann.set_gid(f"mean-arrow:{r['label']}")
+            if ann.arrow_patch is not None:
+                ann.arrow_patch.set_path_effects(
+                    [patheffects.withStroke(linewidth=5.0, foreground="black")]
+                )
         ax.update_datalim(np.c_[ma["x1"], ma["y1"]])
         ax.update_datalim(np.c_[ma["x0"], ma["y0"]])
         handles.append(
@@ -209,7 +217,7 @@ def _histogram(fig: Figure, scene: Scene) -> None:
     bins = scene.meta["bins"]
     handles: list[Any] = []
     vals = scene.values
-    means = scene.means.set_index("label") if len(scene.means) else None
+    mean_of = {str(k): float(v) for k, v in zip(scene.means["label"], scene.means["x"])}
     for k, lab in enumerate(scene.labels):
         color = scene.colors.get(lab, "#333333")
         b = bins[bins["label"] == lab]
@@ -217,8 +225,8 @@ def _histogram(fig: Figure, scene: Scene) -> None:
         ax.stairs(b["density"], edges, color=color, linewidth=1.8, gid=f"hist:{lab}")
         ax.stairs(b["density"], edges, color=color, alpha=0.15, fill=True)
         text = f"{lab} ({scene.counts.get(lab, 0):,})"
-        if means is not None and lab in means.index:
-            m = float(means.loc[lab, "x"])
+        if lab in mean_of:
+            m = mean_of[lab]
             ax.axvline(m, color=color, linestyle="--", linewidth=1.0)
             text += f", mean {m:+.3f}"
         handles.append(Line2D([], [], color=color, linewidth=2, label=text))

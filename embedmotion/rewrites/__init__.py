@@ -13,7 +13,7 @@ re-parsed and kept only if it parses cleanly::
     ... '''
     >>> cands = generate(src, "python", families=["less-flaky"])
     >>> print(cands[0].description)
-    use a seeded random.Random(42) instead of the global random module on lines 2, 3
+    use a seeded random.Random(42) instead of the global random module on line 2
     >>> print(cands[0].text)
     def test_ids():
         rng = random.Random(42)
@@ -48,11 +48,26 @@ the tests use to decide whether a known fix was generated).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+
+from tree_sitter import Tree
 
 from ..errors import UsageError, check_param
 from ..languages import get_language
-from . import cleanup, const, error_handling, flaky, flaky_state, nulls, repair  # noqa: F401
+from . import (  # noqa: F401  (importing a module registers its operators)
+    cleanup,
+    const,
+    const_typed,
+    error_handling,
+    flaky,
+    flaky_async,
+    flaky_order,
+    flaky_state,
+    flaky_timeout,
+    nulls,
+    repair,
+    repair_logic,
+)
 from ._core import (
     OPERATORS,
     Candidate,
@@ -79,6 +94,17 @@ FAMILIES: tuple[str, ...] = (
 )
 
 
+#: Curated category names (and short forms) accepted for the family they correspond to.
+FAMILY_ALIASES: dict[str, str] = {
+    "bugfix": "repair",
+    "const-correctness": "const",
+    "flaky": "less-flaky",
+    "null": "null-safety",
+    "errors": "error-handling",
+    "cleanup": "resource-cleanup",
+}
+
+
 def _known_families() -> list[str]:
     extra = sorted({op.family for op in OPERATORS.values()} - set(FAMILIES))
     return [*FAMILIES, *extra]
@@ -87,14 +113,16 @@ def _known_families() -> list[str]:
 def operators_for(language: str, families: Iterable[str] | None = None) -> list[Operator]:
     """The operators that handle ``language``, family by family, in registration order.
 
-    ``families`` restricts them (an unknown family name is a :class:`UsageError`).
+    ``families`` restricts them (an unknown family name is a :class:`UsageError`);
+    curated category names are accepted too (``bugfix`` means ``repair``,
+    ``const-correctness`` means ``const``: see :data:`FAMILY_ALIASES`).
     """
     lang = get_language(language).name
     order = _known_families()
     if families is not None:
         if isinstance(families, str):
             families = [families]
-        wanted = list(dict.fromkeys(families))
+        wanted = list(dict.fromkeys(FAMILY_ALIASES.get(f, f) for f in families))
         unknown = [f for f in wanted if f not in order]
         check_param(
             not unknown,
@@ -108,12 +136,12 @@ def operators_for(language: str, families: Iterable[str] | None = None) -> list[
     return [op for fam in order for op in ops if op.family == fam]
 
 
-def _round_robin(lists: list[list[Candidate]]) -> Iterable[Candidate]:
-    depth = max((len(x) for x in lists), default=0)
-    for i in range(depth):
-        for lst in lists:
-            if i < len(lst):
-                yield lst[i]
+def _guarded(op: Operator, text: str, language: str, tree: Tree) -> Iterator[Candidate]:
+    """``op``'s candidates; an operator that fails is logged and skipped, never raised."""
+    try:
+        yield from op.apply(text, language, tree)
+    except Exception as exc:  # an operator bug must not break the caller
+        logger.warning("rewrite operator %s failed on a %s fragment: %r", op.name, language, exc)
 
 
 def generate(
@@ -154,32 +182,28 @@ def generate(
             )
         ops = [op for op in ops if op.name in names]
     tree = parse_strict(text, spec.name)
-    per_op: list[list[Candidate]] = []
-    for op in ops:
-        got: list[Candidate] = []
-        try:
-            for cand in op.apply(text, spec.name, tree):
-                got.append(cand)
-                if len(got) >= limit:
-                    break
-        except Exception as exc:  # an operator bug must not break the caller
-            logger.warning("rewrite operator %s failed on a %s fragment: %r", op.name, spec.name, exc)
-        per_op.append(got)
+    streams = [_guarded(op, text, spec.name, tree) for op in ops]
     seen = {text}
     out: list[Candidate] = []
-    for cand in _round_robin(per_op):
-        if cand.text in seen:
-            continue
-        seen.add(cand.text)
-        out.append(cand)
-        if len(out) >= limit:
-            break
+    while streams and len(out) < limit:
+        alive = []
+        for stream in streams:
+            for cand in stream:
+                if cand.text not in seen:
+                    seen.add(cand.text)
+                    out.append(cand)
+                    alive.append(stream)
+                    break
+            if len(out) >= limit:
+                break
+        streams = alive
     return out
 
 
 __all__ = [
     "Candidate",
     "FAMILIES",
+    "FAMILY_ALIASES",
     "OPERATORS",
     "Operator",
     "Rewrite",

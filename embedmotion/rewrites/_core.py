@@ -15,7 +15,7 @@ but not indentation that changes Python's block structure.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol, runtime_checkable
@@ -74,7 +74,9 @@ class Operator(Protocol):
     family: str
     languages: frozenset[str]
 
-    def apply(self, fragment_text: str, language: str, tree: tree_sitter.Tree) -> Iterable[Candidate]:
+    def apply(
+        self, fragment_text: str, language: str, tree: tree_sitter.Tree
+    ) -> Iterable[Candidate]:
         """Candidates for ``fragment_text`` (already parsed into ``tree``); each one parses."""
         ...
 
@@ -133,13 +135,31 @@ def parse_strict(text: str, language: str) -> tree_sitter.Tree:
     return tree
 
 
-def canonical_form(text: str, language: str) -> str:
+_NUMBERS = frozenset(
+    {
+        "integer",
+        "float",
+        "number",
+        "decimal_integer_literal",
+        "decimal_floating_point_literal",
+        "hex_integer_literal",
+        "int_literal",
+        "float_literal",
+        "integer_literal",
+        "number_literal",
+    }
+)
+_STRINGS = _STRINGISH - {"comment", "line_comment", "block_comment"}
+
+
+def canonical_form(text: str, language: str, *, abstract_literals: bool = False) -> str:
     """The fragment's tokens and tree shape, without layout: equal for equal code.
 
     Strings and comments are single tokens (their inner whitespace counts);
     everything else is compared token by token, so re-wrapped lines, blank lines
     and trailing spaces do not matter.  Python's indentation does, through the
-    block structure of the tree.
+    block structure of the tree.  With ``abstract_literals=True`` every number
+    and every string is one placeholder: "the same change, up to the constants".
     """
     tree = parse(text, language)
     data = text.encode("utf-8", "surrogatepass")
@@ -149,6 +169,9 @@ def canonical_form(text: str, language: str) -> str:
         node, closing = stack.pop()
         if closing:
             out.append(")")
+            continue
+        if abstract_literals and (node.type in _NUMBERS or node.type in _STRINGS):
+            out.append("<num>" if node.type in _NUMBERS else "<str>")
             continue
         if node.child_count == 0 or node.type in _STRINGISH:
             out.append(data[node.start_byte : node.end_byte].decode("utf-8", "replace").rstrip())
@@ -162,7 +185,11 @@ def canonical_form(text: str, language: str) -> str:
 
 def same_code(a: str, b: str, language: str) -> bool:
     """Whether ``a`` and ``b`` are the same code up to layout (see :func:`canonical_form`)."""
-    return a == b or canonical_form(a, language) == canonical_form(b, language)
+    if a == b:
+        return True
+    if "".join(a.split()) != "".join(b.split()):  # necessary for equal token sequences
+        return False
+    return canonical_form(a, language) == canonical_form(b, language)
 
 
 # ------------------------------------------------------------------------------- source
@@ -232,23 +259,36 @@ class Source:
     def nodes(self) -> list[Node]:
         """Every node in pre-order (named and anonymous)."""
         out: list[Node] = []
-        stack = [self.root]
-        while stack:
-            node = stack.pop()
+        cursor = self.tree.walk()
+        while True:
+            node = cursor.node
+            assert node is not None
             out.append(node)
-            stack.extend(reversed(node.children))
-        return out
+            if cursor.goto_first_child():
+                continue
+            while not cursor.goto_next_sibling():
+                if not cursor.goto_parent():
+                    return out
+
+    @cached_property
+    def _by_type(self) -> dict[str, list[tuple[int, Node]]]:
+        index: dict[str, list[tuple[int, Node]]] = {}
+        for i, n in enumerate(self.nodes):
+            index.setdefault(n.type, []).append((i, n))
+        return index
 
     def of_type(self, *types: str, within: Node | None = None) -> list[Node]:
-        wanted = set(types)
+        """The nodes of these types (in pre-order), optionally only those inside ``within``."""
+        if len(types) == 1:
+            found = self._by_type.get(types[0], [])
+        else:
+            found = sorted(
+                (x for t in set(types) for x in self._by_type.get(t, [])), key=lambda x: x[0]
+            )
         if within is None:
-            return [n for n in self.nodes if n.type in wanted]
+            return [n for _, n in found]
         lo, hi = within.start_byte, within.end_byte
-        return [
-            n
-            for n in self.nodes
-            if n.type in wanted and lo <= n.start_byte and n.end_byte <= hi
-        ]
+        return [n for _, n in found if lo <= n.start_byte and n.end_byte <= hi]
 
     @cached_property
     def _protected_rows(self) -> frozenset[int]:
@@ -353,6 +393,17 @@ def apply_edits(data: bytes, edits: Iterable[tuple[int, int, str]]) -> str | Non
     return b"".join(out).decode("utf-8", "surrogatepass")
 
 
+Edit = tuple[int, int, str]
+
+
+def all_then_each(sites: Sequence[tuple[str, Sequence[Edit]]], what: str) -> Iterator[Rewrite]:
+    """One rewrite applying every site (``what`` with ``{n}`` = their number), then one per site."""
+    if len(sites) > 1:
+        yield Rewrite(tuple(e for _, es in sites for e in es), what.format(n=len(sites)))
+    for label, es in sites:
+        yield Rewrite(tuple(es), label)
+
+
 # ----------------------------------------------------------------------------- operators
 RewriteFn = Callable[[Source], Iterable[Rewrite]]
 
@@ -367,12 +418,23 @@ class RewriteOperator:
     fn: RewriteFn = field(repr=False)
     doc: str = ""
 
-    def apply(self, fragment_text: str, language: str, tree: tree_sitter.Tree) -> Iterator[Candidate]:
-        src = Source(fragment_text, language, tree)
+    def apply(
+        self, fragment_text: str, language: str, tree: tree_sitter.Tree
+    ) -> Iterator[Candidate]:
+        src = source_for(fragment_text, language, tree)
         for rw in self.fn(src):
             cand = build_candidate(src, rw, self.name, self.family)
             if cand is not None:
                 yield cand
+
+
+def source_for(text: str, language: str, tree: tree_sitter.Tree) -> Source:
+    """A :class:`Source` for ``tree``, shared by the operators that run on the same tree."""
+    last: Source | None = getattr(_LOCAL, "source", None)
+    if last is not None and last.tree is tree and last.text == text and last.language == language:
+        return last
+    src = _LOCAL.source = Source(text, language, tree)
+    return src
 
 
 def _where(src: Source, edits: tuple[tuple[int, int, str], ...]) -> str:
@@ -384,6 +446,25 @@ def _where(src: Source, edits: tuple[tuple[int, int, str], ...]) -> str:
     return f"on lines {lines[0]}-{lines[-1]}"
 
 
+def _point(data: bytes, pos: int) -> tuple[int, int]:
+    return data.count(b"\n", 0, pos), pos - (data.rfind(b"\n", 0, pos) + 1)
+
+
+def _reparse(src: Source, edits: Iterable[Edit], text: str) -> tree_sitter.Tree:
+    """Parse the rewritten text incrementally from ``src``'s tree (about 3x faster)."""
+    tree = src.tree.copy()
+    for start, end, new in sorted(edits, key=lambda e: e[0], reverse=True):
+        raw = new.encode("utf-8", "surrogatepass")
+        row, col = _point(src.data, start)
+        newline = raw.rfind(b"\n")
+        new_end = (
+            row + raw.count(b"\n"),
+            len(raw) - newline - 1 if newline >= 0 else col + len(raw),
+        )
+        tree.edit(start, end, start + len(raw), (row, col), _point(src.data, end), new_end)
+    return parser_for(src.language).parse(text.encode("utf-8", "surrogatepass"), tree)
+
+
 def build_candidate(src: Source, rw: Rewrite, operator: str, family: str) -> Candidate | None:
     """Apply ``rw`` to ``src``; the candidate, or ``None`` if it is unchanged or does not parse."""
     if not rw.edits:
@@ -391,10 +472,10 @@ def build_candidate(src: Source, rw: Rewrite, operator: str, family: str) -> Can
     text = apply_edits(src.data, rw.edits)
     if text is None or text == src.text:
         return None
-    if parse(text, src.language).root_node.has_error:
+    if _reparse(src, rw.edits, text).root_node.has_error:
         return None
     span = (min(e[0] for e in rw.edits), max(e[1] for e in rw.edits))
-    description = f"{rw.description} {_where(src, rw.edits)}"
+    description = " ".join(f"{rw.description} {_where(src, rw.edits)}".split())
     return Candidate(text, operator, family, description, src.language, span)
 
 
@@ -414,7 +495,9 @@ def operator(
     """Decorator registering ``fn(source) -> Iterable[Rewrite]`` as a :class:`RewriteOperator`."""
 
     def wrap(fn: RewriteFn) -> RewriteFn:
-        register(RewriteOperator(name, family, frozenset(languages), fn, (fn.__doc__ or "").strip()))
+        register(
+            RewriteOperator(name, family, frozenset(languages), fn, (fn.__doc__ or "").strip())
+        )
         return fn
 
     return wrap

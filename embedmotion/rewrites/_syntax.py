@@ -244,7 +244,11 @@ def is_test(src: Source, fn: Node) -> bool:
             return True
     if src.language == "rust" and prev is not None and prev.type == "attribute_item":
         return "test" in src.t(prev)
-    if src.language == "python" and fn.parent is not None and fn.parent.type == "decorated_definition":
+    if (
+        src.language == "python"
+        and fn.parent is not None
+        and fn.parent.type == "decorated_definition"
+    ):
         return "pytest" in src.t(fn.parent).split("def ", 1)[0]
     if src.language in ("javascript", "typescript", "tsx") and fn.parent is not None:
         call = fn.parent.parent
@@ -319,11 +323,13 @@ def go_zero(type_text: str) -> str:
         return '""'
     if t == "bool":
         return "false"
-    if t == "error" or t.startswith(("*", "[]", "map[", "chan ", "func", "interface")) or t == "any":
-        return "nil"
-    if re.fullmatch(r"u?int\d*|float\d+|complex\d+|byte|rune|uintptr", t) or t.endswith(
-        "Duration"
+    if (
+        t == "error"
+        or t.startswith(("*", "[]", "map[", "chan ", "func", "interface"))
+        or t == "any"
     ):
+        return "nil"
+    if re.fullmatch(r"u?int\d*|float\d+|complex\d+|byte|rune|uintptr", t) or t.endswith("Duration"):
         return "0"
     return t + "{}"
 
@@ -343,3 +349,42 @@ def go_results(src: Source, fn: Node) -> list[str] | None:
             out.extend([src.t(typ)] * max(1, len(names)))
         return out
     return [src.t(res)]
+
+
+def calls_in(src: Source, within: Node | None = None) -> list[Node]:
+    """Every call node of the fragment (or inside ``within``)."""
+    return src.of_type(*CALLS.get(src.language, ()), within=within)
+
+
+def by_function(src: Source, nodes: list[Node]) -> dict[int, tuple[Node, list[Node]]]:
+    """``nodes`` grouped by the innermost function with a statement body around them."""
+    out: dict[int, tuple[Node, list[Node]]] = {}
+    for n in nodes:
+        fn = function_of(src, n)
+        while fn is not None and body_of(src, fn) is None:
+            fn = function_of(src, fn)
+        if fn is None:
+            continue
+        out.setdefault(fn.start_byte, (fn, []))[1].append(n)
+    return out
+
+
+def py_default_returns(src: Source, fn: Node) -> list[str]:
+    """``return`` statements a Python function could exit early with, judged by its annotation."""
+    ret = fn.child_by_field_name("return_type")
+    text = src.t(ret) if ret is not None else ""
+    if re.search(r"\bNone\b|Optional", text):
+        return ["return None"]
+    if text == "bool":
+        return ["return False"]
+    if text in ("int", "float"):
+        return ["return 0"]
+    if text.startswith(("list", "List", "Sequence")):
+        return ["return []"]
+    if text.startswith(("dict", "Dict", "Mapping")):
+        return ["return {}"]
+    if text == "str":
+        return ['return ""']
+    if not text:
+        return ["return None", "return"]
+    return ["return None"]

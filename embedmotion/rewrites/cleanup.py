@@ -21,8 +21,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ._core import JS_LIKE, Node, Rewrite, Source, block_text, delete_statement, insert_after, insert_before, operator
-from ._syntax import CALLS, arguments, call_text, callee, statement_of, statements
+from ._core import (
+    JS_LIKE,
+    Node,
+    Rewrite,
+    Source,
+    block_text,
+    delete_statement,
+    insert_after,
+    insert_before,
+    operator,
+)
+from ._syntax import arguments, call_text, callee, statement_of, statements
 
 FAMILY = "resource-cleanup"
 _CLEANUP = re.compile(
@@ -30,13 +40,37 @@ _CLEANUP = re.compile(
     r"|wait_closed|LOCK_UN|clearInterval|clearTimeout|destroy|dispose|rm|free|cancel|end|fclose|closedir)\b"
 )
 _PY_WITH = frozenset(
-    """open io.open gzip.open bz2.open lzma.open tarfile.open zipfile.ZipFile ZipFile socket.socket
-    socket.create_connection requests.Session httpx.Client tempfile.NamedTemporaryFile
-    tempfile.TemporaryFile tempfile.TemporaryDirectory tempfile.SpooledTemporaryFile subprocess.Popen
-    ThreadPoolExecutor ProcessPoolExecutor concurrent.futures.ThreadPoolExecutor urlopen
-    urllib.request.urlopen os.fdopen ftplib.FTP smtplib.SMTP""".split()
+    [
+        "open",
+        "io.open",
+        "gzip.open",
+        "bz2.open",
+        "lzma.open",
+        "tarfile.open",
+        "zipfile.ZipFile",
+        "ZipFile",
+        "socket.socket",
+        "socket.create_connection",
+        "requests.Session",
+        "httpx.Client",
+        "tempfile.NamedTemporaryFile",
+        "tempfile.TemporaryFile",
+        "tempfile.TemporaryDirectory",
+        "tempfile.SpooledTemporaryFile",
+        "subprocess.Popen",
+        "ThreadPoolExecutor",
+        "ProcessPoolExecutor",
+        "concurrent.futures.ThreadPoolExecutor",
+        "urlopen",
+        "urllib.request.urlopen",
+        "os.fdopen",
+        "ftplib.FTP",
+        "smtplib.SMTP",
+    ]
 )
-_PY_CLOSING = frozenset({"sqlite3.connect", "psycopg2.connect", "pymysql.connect", "contextlib.closing"})
+_PY_CLOSING = frozenset(
+    {"sqlite3.connect", "psycopg2.connect", "pymysql.connect", "contextlib.closing"}
+)
 _JAVA_CLOSEABLE = re.compile(
     r"(Stream|Reader|Writer|Connection|Statement|ResultSet|Socket|Channel|ZipFile|JarFile|Scanner|"
     r"RandomAccessFile|Formatter|Closeable|Session|FileSystem|DirectoryStream)\b"
@@ -51,8 +85,18 @@ def _derived(src: Source, stmts: list[Node], name: str) -> set[str]:
     """``name`` and every variable assigned from an expression mentioning it (transitively)."""
     names = {name}
     for s in stmts:
-        for asg in src.of_type("assignment", "variable_declarator", "short_var_declaration", "local_variable_declaration", within=s):
-            left = asg.child_by_field_name("left") or asg.child_by_field_name("name") or asg.child_by_field_name("declarator")
+        for asg in src.of_type(
+            "assignment",
+            "variable_declarator",
+            "short_var_declaration",
+            "local_variable_declaration",
+            within=s,
+        ):
+            left = (
+                asg.child_by_field_name("left")
+                or asg.child_by_field_name("name")
+                or asg.child_by_field_name("declarator")
+            )
             right = asg.child_by_field_name("right") or asg.child_by_field_name("value")
             if left is not None and right is not None and _mentions(src, right, names):
                 names.update(src.t(i) for i in src.of_type("identifier", within=left))
@@ -84,7 +128,9 @@ def _closers(src: Source, stmts: list[Node], name: str) -> list[Node]:
     out = []
     for s in stmts:
         text = src.t(s).rstrip(";")
-        if re.fullmatch(rf"(await )?{re.escape(name)}\.(close|release|quit|end|shutdown|disconnect)\(\)", text):
+        if re.fullmatch(
+            rf"(await )?{re.escape(name)}\.(close|release|quit|end|shutdown|disconnect)\(\)", text
+        ):
             out.append(s)
     return out
 
@@ -101,12 +147,20 @@ def with_statement(src: Source) -> Iterator[Rewrite]:
         rest = block[block.index(stmt) + 1 :]
         if asg.type == "call" and callee(src, asg)[1] == "acquire" and not arguments(asg):
             lock = src.t(callee(src, asg)[0])
-            releases = [s for s in src.of_type("expression_statement", within=stmt.parent)
-                        if src.t(s) == f"{lock}.release()" and s.start_byte > stmt.end_byte]
+            releases = [
+                s
+                for s in src.of_type("expression_statement", within=stmt.parent)
+                if src.t(s) == f"{lock}.release()" and s.start_byte > stmt.end_byte
+            ]
             if rest and releases:
                 body_nodes = [s for s in rest]
-                body = src.reindent(body_nodes[0].start_byte, body_nodes[-1].end_byte, add=src.unit, skip=releases)
-                yield Rewrite(((stmt.start_byte, body_nodes[-1].end_byte, f"with {lock}:\n{body}"),), f"hold {lock} in a with block")
+                body = src.reindent(
+                    body_nodes[0].start_byte, body_nodes[-1].end_byte, add=src.unit, skip=releases
+                )
+                yield Rewrite(
+                    ((stmt.start_byte, body_nodes[-1].end_byte, f"with {lock}:\n{body}"),),
+                    f"hold {lock} in a with block",
+                )
             continue
         if asg.type != "assignment":
             yield from _inline_open(src, stmt)
@@ -121,6 +175,7 @@ def with_statement(src: Source) -> Iterator[Rewrite]:
         elif ctor in _PY_WITH or callee(src, right)[1] == "open":
             header = f"with {src.t(right)} as {name}:"
         else:
+            yield from _inline_open(src, stmt)
             continue
         if not rest:
             continue
@@ -129,19 +184,31 @@ def with_statement(src: Source) -> Iterator[Rewrite]:
             body_nodes = [s for s in rest[:end] if s not in closers]
             if not body_nodes:
                 continue
-            body = src.reindent(body_nodes[0].start_byte, body_nodes[-1].end_byte, add=src.unit, skip=closers)
+            body = src.reindent(
+                body_nodes[0].start_byte, body_nodes[-1].end_byte, add=src.unit, skip=closers
+            )
             edits = [(stmt.start_byte, body_nodes[-1].end_byte, f"{header}\n{body}")]
-            edits += [delete_statement(src, c) for c in closers if c.start_byte > body_nodes[-1].end_byte]
+            edits += [
+                delete_statement(src, c) for c in closers if c.start_byte > body_nodes[-1].end_byte
+            ]
             yield Rewrite(tuple(edits), f"open {name} in a with block")
 
 
 def _inline_open(src: Source, stmt: Node) -> Iterator[Rewrite]:
     for call in src.of_type("call", within=stmt):
-        if call_text(src, call) != "open" or call.parent is None or call.parent.type != "argument_list":
+        if (
+            call_text(src, call) != "open"
+            or call.parent is None
+            or call.parent.type != "argument_list"
+        ):
             continue
         indent = src.indent(stmt)
         for var in ("fh", "f"):
-            new_stmt = src.slice(stmt.start_byte, call.start_byte) + var + src.slice(call.end_byte, stmt.end_byte)
+            new_stmt = (
+                src.slice(stmt.start_byte, call.start_byte)
+                + var
+                + src.slice(call.end_byte, stmt.end_byte)
+            )
             new = block_text([f"with {src.t(call)} as {var}:", src.unit + new_stmt], indent)
             yield Rewrite(((stmt.start_byte, stmt.end_byte, new),), "close the file opened inline")
 
@@ -159,7 +226,10 @@ def try_with_resources(src: Source) -> Iterator[Rewrite]:
         name = src.t(declarators[0].child_by_field_name("name"))
         if value is None or value.type == "null_literal" or src.t(value).endswith(".stream()"):
             continue
-        if not (_JAVA_CLOSEABLE.search(src.t(typ)) or re.match(r"new \w*(Stream|Reader|Writer|Socket)\b", src.t(value))):
+        if not (
+            _JAVA_CLOSEABLE.search(src.t(typ))
+            or re.match(r"new \w*(Stream|Reader|Writer|Socket)\b", src.t(value))
+        ):
             continue
         resource = src.t(decl).rstrip(";").rstrip()
         block = statements(decl.parent)
@@ -169,7 +239,10 @@ def try_with_resources(src: Source) -> Iterator[Rewrite]:
         if idx == 0 and parent_try is not None and parent_try.type == "try_statement":
             body = decl.parent
             yield Rewrite(
-                ((parent_try.start_byte, body.start_byte, f"try ({resource}) "), delete_statement(src, decl)),
+                (
+                    (parent_try.start_byte, body.start_byte, f"try ({resource}) "),
+                    delete_statement(src, decl),
+                ),
                 f"declare {name} as a try resource",
             )
         if not rest:
@@ -180,21 +253,40 @@ def try_with_resources(src: Source) -> Iterator[Rewrite]:
             if not body_nodes:
                 continue
             indent = src.indent(decl)
-            body = src.reindent(body_nodes[0].start_byte, body_nodes[-1].end_byte, add=src.unit, skip=closers)
-            edits = [(decl.start_byte, body_nodes[-1].end_byte, f"try ({resource}) {{\n{body}\n{indent}}}")]
-            edits += [delete_statement(src, c) for c in closers if c.start_byte > body_nodes[-1].end_byte]
+            moved = src.reindent(
+                body_nodes[0].start_byte, body_nodes[-1].end_byte, add=src.unit, skip=closers
+            )
+            edits = [
+                (
+                    decl.start_byte,
+                    body_nodes[-1].end_byte,
+                    f"try ({resource}) {{\n{moved}\n{indent}}}",
+                )
+            ]
+            edits += [
+                delete_statement(src, c) for c in closers if c.start_byte > body_nodes[-1].end_byte
+            ]
             yield Rewrite(tuple(edits), f"declare {name} as a try resource")
     for ret in src.of_type("return_statement"):
-        m = re.match(r"return (Files\.(lines|list|walk|find|newDirectoryStream)\((?:[^()]|\([^()]*\))*\))", src.t(ret))
+        m = re.match(
+            r"return (Files\.(lines|list|walk|find|newDirectoryStream)\((?:[^()]|\([^()]*\))*\))",
+            src.t(ret),
+        )
         if not m:
             continue
         var = {"lines": "lines"}.get(m.group(2), "paths")
-        typ = "Stream<String>" if m.group(2) == "lines" else "Stream<Path>"
+        stream = "Stream<String>" if m.group(2) == "lines" else "Stream<Path>"
         indent = src.indent(ret)
         new_ret = src.reindent(ret.start_byte, ret.end_byte, add=src.unit)
         new_ret = new_ret.replace(m.group(1), var, 1)
         yield Rewrite(
-            ((src.line_start(ret.start_byte), ret.end_byte, f"{indent}try ({typ} {var} = {m.group(1)}) {{\n{new_ret}\n{indent}}}"),),
+            (
+                (
+                    src.line_start(ret.start_byte),
+                    ret.end_byte,
+                    f"{indent}try ({stream} {var} = {m.group(1)}) {{\n{new_ret}\n{indent}}}",
+                ),
+            ),
             f"close the stream {m.group(1).split('(')[0]} returns",
         )
 
@@ -207,9 +299,19 @@ def _is_cleanup(src: Source, stmt: Node, names: set[str]) -> bool:
 @operator("try-finally", family=FAMILY, languages={"python", "java"} | JS_LIKE)
 def try_finally(src: Source) -> Iterator[Rewrite]:
     """Move the cleanup at the end of a block into ``finally`` so that it also runs on errors."""
-    kinds = ("expression_statement", "lexical_declaration", "variable_declaration", "local_variable_declaration")
+    kinds = (
+        "expression_statement",
+        "lexical_declaration",
+        "variable_declaration",
+        "local_variable_declaration",
+    )
     for acq in src.of_type(*kinds):
-        if acq.parent is None or acq.parent.type not in ("block", "module", "statement_block", "program"):
+        if acq.parent is None or acq.parent.type not in (
+            "block",
+            "module",
+            "statement_block",
+            "program",
+        ):
             continue
         names = {src.t(n) for n in _defined(src, acq)}
         if not names:
@@ -224,20 +326,34 @@ def try_finally(src: Source) -> Iterator[Rewrite]:
             j += 1
         cleanup, after = rest[first:j], rest[j:]
         body = rest[:first]
+        if after and body:
+            yield Rewrite(
+                (_wrap_finally(src, body + after, cleanup),), "clean up in a finally block"
+            )
         if src.language != "python":
-            used_after = {src.t(i) for s in after for i in src.of_type("identifier", within=s)}
-            while body and _defined(src, body[0]) and {src.t(n) for n in _defined(src, body[0])} & used_after:
+            used_after = {
+                src.t(i)
+                for s in after
+                for i in src.of_type("identifier", "shorthand_property_identifier", within=s)
+            }
+            while (
+                body
+                and _defined(src, body[0])
+                and {src.t(n) for n in _defined(src, body[0])} & used_after
+            ):
                 body = body[1:]
             if any({src.t(n) for n in _defined(src, s)} & used_after for s in body):
                 continue
-        if not body:
-            continue
-        for extra in ([], after) if after else ([],):
-            yield Rewrite((_wrap_finally(src, body + list(extra), cleanup),), "clean up in a finally block")
+        if body:
+            yield Rewrite((_wrap_finally(src, body, cleanup),), "clean up in a finally block")
 
 
 def _defined(src: Source, stmt: Node) -> list[Node]:
-    if stmt.type == "expression_statement" and stmt.named_children and stmt.named_children[0].type == "assignment":
+    if (
+        stmt.type == "expression_statement"
+        and stmt.named_children
+        and stmt.named_children[0].type == "assignment"
+    ):
         left = stmt.named_children[0].child_by_field_name("left")
         if left is not None:
             return src.of_type("identifier", within=left)
@@ -246,7 +362,13 @@ def _defined(src: Source, stmt: Node) -> list[Node]:
         if d.type == "variable_declarator":
             name = d.child_by_field_name("name")
             if name is not None:
-                out += [name] if name.type == "identifier" else src.of_type("identifier", "shorthand_property_identifier_pattern", within=name)
+                out += (
+                    [name]
+                    if name.type == "identifier"
+                    else src.of_type(
+                        "identifier", "shorthand_property_identifier_pattern", within=name
+                    )
+                )
     return out
 
 
@@ -266,10 +388,25 @@ def _wrap_finally(src: Source, body: list[Node], cleanup: list[Node]) -> tuple[i
 
 # -------------------------------------------------------------------------------------- Go
 _GO_OPENERS = {
-    "Open": "Close", "Create": "Close", "OpenFile": "Close", "CreateTemp": "Close", "Dial": "Close",
-    "DialContext": "Close", "DialTimeout": "Close", "Listen": "Close", "Accept": "Close", "Query": "Close",
-    "QueryContext": "Close", "NewReader": "Close", "NewWriter": "Close", "Prepare": "Close",
-    "PrepareContext": "Close", "BeginTx": "Rollback", "Begin": "Rollback", "NewTicker": "Stop", "NewTimer": "Stop",
+    "Open": "Close",
+    "Create": "Close",
+    "OpenFile": "Close",
+    "CreateTemp": "Close",
+    "Dial": "Close",
+    "DialContext": "Close",
+    "DialTimeout": "Close",
+    "Listen": "Close",
+    "Accept": "Close",
+    "Query": "Close",
+    "QueryContext": "Close",
+    "NewReader": "Close",
+    "NewWriter": "Close",
+    "Prepare": "Close",
+    "PrepareContext": "Close",
+    "BeginTx": "Rollback",
+    "Begin": "Rollback",
+    "NewTicker": "Stop",
+    "NewTimer": "Stop",
 }
 _GO_RESPONSE = frozenset({"Do", "Get", "Post", "PostForm", "Head"})
 
@@ -293,7 +430,12 @@ def defer_close(src: Source) -> Iterator[Rewrite]:
             defers.append(f"{names[1]}()")
         elif method in _GO_RESPONSE and recv is not None and src.t(recv) not in ("os", "r", "req"):
             defers.append(f"{var}.Body.Close()")
-        elif method in _GO_OPENERS and fname not in ("bufio.NewReader", "bufio.NewWriter", "strings.NewReader", "bytes.NewReader"):
+        elif method in _GO_OPENERS and fname not in (
+            "bufio.NewReader",
+            "bufio.NewWriter",
+            "strings.NewReader",
+            "bytes.NewReader",
+        ):
             defers.append(f"{var}.{_GO_OPENERS[method]}()")
             if method == "CreateTemp":
                 defers.insert(0, f"os.Remove({var}.Name())")
@@ -303,10 +445,18 @@ def defer_close(src: Source) -> Iterator[Rewrite]:
             block = statements(decl.parent)
             idx = block.index(decl)
             anchor = decl
-            if idx + 1 < len(block) and block[idx + 1].type == "if_statement" and "err != nil" in src.t(block[idx + 1].child_by_field_name("condition")):
+            if (
+                idx + 1 < len(block)
+                and block[idx + 1].type == "if_statement"
+                and "err != nil" in src.t(block[idx + 1].child_by_field_name("condition"))
+            ):
                 anchor = block[idx + 1]
-            explicit = [s for s in src.of_type("expression_statement", within=decl.parent) if src.t(s) == d]
-            edits = (insert_after(src, anchor, [f"defer {d}"]),) + tuple(delete_statement(src, s) for s in explicit)
+            explicit = [
+                s for s in src.of_type("expression_statement", within=decl.parent) if src.t(s) == d
+            ]
+            edits = (insert_after(src, anchor, [f"defer {d}"]),) + tuple(
+                delete_statement(src, s) for s in explicit
+            )
             yield Rewrite(edits, f"defer {d}")
     for stmt in src.of_type("expression_statement"):
         m = re.fullmatch(r"(.+)\.(R?)Lock\(\)", src.t(stmt))
@@ -316,12 +466,26 @@ def defer_close(src: Source) -> Iterator[Rewrite]:
         if f"defer {unlock}" in src.text:
             continue
         explicit = [s for s in src.of_type("expression_statement") if src.t(s) == unlock]
-        yield Rewrite((insert_after(src, stmt, [f"defer {unlock}"]),) + tuple(delete_statement(src, s) for s in explicit), f"defer {unlock}")
+        yield Rewrite(
+            (insert_after(src, stmt, [f"defer {unlock}"]),)
+            + tuple(delete_statement(src, s) for s in explicit),
+            f"defer {unlock}",
+        )
 
 
 # ------------------------------------------------------------------------------------ C/C++
-_C_ACQUIRE = {"fopen": "fclose", "opendir": "closedir", "malloc": "free", "calloc": "free", "realloc": "free",
-              "strdup": "free", "socket": "close", "open": "close", "::open": "close", "popen": "pclose"}
+_C_ACQUIRE = {
+    "fopen": "fclose",
+    "opendir": "closedir",
+    "malloc": "free",
+    "calloc": "free",
+    "realloc": "free",
+    "strdup": "free",
+    "socket": "close",
+    "open": "close",
+    "::open": "close",
+    "popen": "pclose",
+}
 
 
 @operator("release-on-return", family=FAMILY, languages={"c", "cpp"})
@@ -338,19 +502,32 @@ def release_on_return(src: Source) -> Iterator[Rewrite]:
             continue
         body = stmt.parent
         released = f"{release}({var})"
-        late = [s for s in src.of_type("expression_statement", within=body) if src.t(s).rstrip(";") == released and s.start_byte > stmt.end_byte]
-        if not late:
-            continue
+        late = [
+            s
+            for s in src.of_type("expression_statement", within=body)
+            if src.t(s).rstrip(";") == released and s.start_byte > stmt.end_byte
+        ]
         guard_end = stmt.end_byte
         nxt = stmt.next_named_sibling
-        if nxt is not None and nxt.type == "if_statement" and var in src.t(nxt.child_by_field_name("condition")):
+        if (
+            nxt is not None
+            and nxt.type == "if_statement"
+            and var in src.t(nxt.child_by_field_name("condition"))
+        ):
             guard_end = nxt.end_byte
         edits = []
         for ret in src.of_type("return_statement", within=body):
-            if guard_end < ret.start_byte < late[0].start_byte and released not in src.t(ret.parent):
+            if (
+                late
+                and guard_end < ret.start_byte < late[0].start_byte
+                and released not in src.t(ret.parent)
+            ):
                 edits.append(insert_before(src, ret, [f"{released};"]))
         for asg in src.of_type("expression_statement", within=body):
-            if re.fullmatch(rf"{re.escape(var)}\s*=\s*(-1|NULL|nullptr|0);", src.t(asg)) and asg.start_byte > guard_end:
+            if (
+                re.fullmatch(rf"{re.escape(var)}\s*=\s*(-1|NULL|nullptr|0);", src.t(asg))
+                and asg.start_byte > guard_end
+            ):
                 prev = asg.prev_named_sibling
                 if prev is None or released not in src.t(prev):
                     edits.append(insert_before(src, asg, [f"{released};"]))
@@ -368,13 +545,20 @@ def release_on_return(src: Source) -> Iterator[Rewrite]:
         rest = block[block.index(stmt) + 1 :]
         unlocks = [s for s in rest if src.t(s) == f"{m.group(1)}.unlock();"]
         guard = f"std::lock_guard<std::mutex> lock({m.group(1)});"
-        yield Rewrite(((stmt.start_byte, stmt.end_byte, guard),) + tuple(delete_statement(src, s) for s in unlocks), "hold the mutex with a lock_guard")
+        yield Rewrite(
+            ((stmt.start_byte, stmt.end_byte, guard),)
+            + tuple(delete_statement(src, s) for s in unlocks),
+            "hold the mutex with a lock_guard",
+        )
         if unlocks and rest.index(unlocks[0]) > 0:
             inner = rest[: rest.index(unlocks[0])]
             indent = src.indent(stmt)
-            body = src.reindent(inner[0].start_byte, inner[-1].end_byte, add=src.unit)
-            new = f"{{\n{indent}{src.unit}{guard}\n{body}\n{indent}}}"
-            yield Rewrite(((stmt.start_byte, unlocks[0].end_byte, new),), "hold the mutex with a scoped lock_guard")
+            held = src.reindent(inner[0].start_byte, inner[-1].end_byte, add=src.unit)
+            new = f"{{\n{indent}{src.unit}{guard}\n{held}\n{indent}}}"
+            yield Rewrite(
+                ((stmt.start_byte, unlocks[0].end_byte, new),),
+                "hold the mutex with a scoped lock_guard",
+            )
 
 
 def _c_assigned(src: Source, call: Node) -> str:
@@ -393,3 +577,45 @@ def _c_assigned(src: Source, call: Node) -> str:
         return src.t(left) if left is not None and left.type == "identifier" else ""
     return ""
 
+
+# ---------------------------------------------------------------------------- React effects
+_EFFECT_RELEASE = {
+    "EventSource": "{v}.close()",
+    "WebSocket": "{v}.close()",
+    "IntersectionObserver": "{v}.disconnect()",
+    "ResizeObserver": "{v}.disconnect()",
+    "MutationObserver": "{v}.disconnect()",
+    "AbortController": "{v}.abort()",
+    "setInterval": "clearInterval({v})",
+    "setTimeout": "clearTimeout({v})",
+}
+
+
+@operator("effect-cleanup", family=FAMILY, languages=JS_LIKE)
+def effect_cleanup(src: Source) -> Iterator[Rewrite]:
+    """A React effect that opens something returns the function that closes it."""
+    for call in src.of_type("call_expression"):
+        if call_text(src, call) not in ("useEffect", "React.useEffect", "useLayoutEffect"):
+            continue
+        args = arguments(call)
+        body = args[0].child_by_field_name("body") if args else None
+        if body is None or body.type != "statement_block":
+            continue
+        stmts = statements(body)
+        if not stmts or any(s.type == "return_statement" for s in stmts):
+            continue
+        releases = []
+        for s in stmts:
+            m = re.match(r"(?:const|let) (\w+) = (?:new )?(\w+)\(", src.t(s))
+            if m and m.group(2) in _EFFECT_RELEASE:
+                releases.append(_EFFECT_RELEASE[m.group(2)].format(v=m.group(1)))
+            m = re.match(r"((?:window|document|\w+)\.)addEventListener\(([^,]+), (\w+)\)", src.t(s))
+            if m:
+                releases.append(f"{m.group(1)}removeEventListener({m.group(2)}, {m.group(3)})")
+        if len(releases) == 1:
+            line = f"return () => {releases[0]};"
+        elif releases:
+            line = "return () => { " + "; ".join(releases) + "; };"
+        else:
+            continue
+        yield Rewrite((insert_after(src, stmts[-1], [line]),), "release what the effect opened")

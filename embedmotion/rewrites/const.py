@@ -1,5 +1,7 @@
 """The ``const`` family: say that what is never changed cannot change.
 
+(C, C++ and Java live in :mod:`~embedmotion.rewrites.const_typed`.)
+
 Every operator proposes first the change applied to *all* eligible places of
 one kind at once (what a developer usually commits), then each place alone.
 
@@ -9,11 +11,6 @@ one kind at once (what a developer usually commits), then each place alone.
                    ``ReadonlyArray<T>``; Python ``@dataclass`` -> ``frozen=True``,
                    constants and ``__init__`` attributes -> ``Final``
 ``remove-mut``     Rust ``let mut``/``for mut``/``&mut self``/``&mut T`` never mutated
-``const-method``   C++ member functions that change no member -> ``const``
-``const-param``    C/C++ pointer and reference parameters never written through -> ``const``
-                   (and by-value class parameters -> ``const T&``)
-``final``          Java locals, loop variables, parameters and fields never reassigned ->
-                   ``final``
 """
 
 from __future__ import annotations
@@ -21,9 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ._core import JS_LIKE, Node, Rewrite, Source, operator
+from ._core import JS_LIKE, Node, Rewrite, Source, all_then_each, operator
 from ._syntax import (
-    FUNCTIONS,
     callee,
     enclosing,
     functions,
@@ -33,17 +29,6 @@ from ._syntax import (
 )
 
 FAMILY = "const"
-
-
-def _groups(
-    sites: list[tuple[str, tuple[tuple[int, int, str], ...]]], what: str
-) -> Iterator[Rewrite]:
-    """All sites at once (when more than one), then each site alone."""
-    if len(sites) > 1:
-        edits = tuple(e for _, es in sites for e in es)
-        yield Rewrite(edits, what.format(n=len(sites)))
-    for label, es in sites:
-        yield Rewrite(es, label)
 
 
 # ------------------------------------------------------------------------ JS/TS let -> const
@@ -84,7 +69,11 @@ def let_to_const(src: Source) -> Iterator[Rewrite]:
     assigned = _js_assigned(src)
     sites = []
     for decl in src.of_type("lexical_declaration", "for_in_statement"):
-        kind = decl.child_by_field_name("kind") if decl.type == "for_in_statement" else decl.children[0]
+        kind = (
+            decl.child_by_field_name("kind")
+            if decl.type == "for_in_statement"
+            else decl.children[0]
+        )
         if kind is None or kind.type != "let":
             continue
         if decl.type == "for_in_statement":
@@ -93,10 +82,14 @@ def let_to_const(src: Source) -> Iterator[Rewrite]:
             declarators = [c for c in decl.named_children if c.type == "variable_declarator"]
             if any(d.child_by_field_name("value") is None for d in declarators):
                 continue
-            names = [n for d in declarators for n in _pattern_names(src, d.child_by_field_name("name"))]
+            names = [
+                n for d in declarators for n in _pattern_names(src, d.child_by_field_name("name"))
+            ]
         if names and not (set(names) & assigned):
-            sites.append((f"declare {', '.join(names)} const", ((kind.start_byte, kind.end_byte, "const"),)))
-    yield from _groups(sites, "declare {n} let bindings const")
+            sites.append(
+                (f"declare {', '.join(names)} const", ((kind.start_byte, kind.end_byte, "const"),))
+            )
+    yield from all_then_each(sites, "declare {n} let bindings const")
 
 
 # ------------------------------------------------------------------------------ readonly
@@ -108,9 +101,15 @@ _ARRAY_MUTATORS = frozenset(
 def _this_assignments(src: Source, cls: Node) -> dict[str, list[Node]]:
     """``this.x`` assignments in a class, by field name (the node is the assignment)."""
     out: dict[str, list[Node]] = {}
-    for node in src.of_type("assignment_expression", "augmented_assignment_expression", "update_expression", within=cls):
+    for node in src.of_type(
+        "assignment_expression", "augmented_assignment_expression", "update_expression", within=cls
+    ):
         target = node.child_by_field_name("left") or node.child_by_field_name("argument")
-        if target is not None and target.type == "member_expression" and src.t(target.child_by_field_name("object")) == "this":
+        if (
+            target is not None
+            and target.type == "member_expression"
+            and src.t(target.child_by_field_name("object")) == "this"
+        ):
             out.setdefault(src.t(target.child_by_field_name("property")), []).append(node)
     return out
 
@@ -127,7 +126,11 @@ def _param_mutated(src: Source, fn: Node, name: str) -> bool:
             return True
     for node in src.of_type("assignment_expression", "augmented_assignment_expression", within=fn):
         left = node.child_by_field_name("left")
-        if left is not None and left.type == "subscript_expression" and root_identifier(src, left) == name:
+        if (
+            left is not None
+            and left.type == "subscript_expression"
+            and root_identifier(src, left) == name
+        ):
             return True
     return False
 
@@ -151,8 +154,13 @@ def readonly(src: Source) -> Iterator[Rewrite]:
                 continue
             writes = assigned.get(src.t(name), [])
             if all(_in_constructor(src, w) and w.type == "assignment_expression" for w in writes):
-                fields.append((f"make {src.t(name)} readonly", ((name.start_byte, name.start_byte, "readonly "),)))
-        yield from _groups(fields, "make {n} fields readonly")
+                fields.append(
+                    (
+                        f"make {src.t(name)} readonly",
+                        ((name.start_byte, name.start_byte, "readonly "),),
+                    )
+                )
+        yield from all_then_each(fields, "make {n} fields readonly")
         props = []
         for ctor in src.of_type("method_definition", within=cls):
             if name_of(src, ctor) != "constructor":
@@ -160,10 +168,19 @@ def readonly(src: Source) -> Iterator[Rewrite]:
             for p in params(src, ctor):
                 mods = [c.type for c in p.children]
                 pat = p.child_by_field_name("pattern")
-                if "accessibility_modifier" in mods and "readonly" not in mods and pat is not None:
-                    if not assigned.get(src.t(pat)):
-                        props.append((f"make {src.t(pat)} readonly", ((pat.start_byte, pat.start_byte, "readonly "),)))
-        yield from _groups(props, "make {n} parameter properties readonly")
+                if (
+                    "accessibility_modifier" in mods
+                    and "readonly" not in mods
+                    and pat is not None
+                    and not assigned.get(src.t(pat))
+                ):
+                    props.append(
+                        (
+                            f"make {src.t(pat)} readonly",
+                            ((pat.start_byte, pat.start_byte, "readonly "),),
+                        )
+                    )
+        yield from all_then_each(props, "make {n} parameter properties readonly")
     arrays: list[tuple[str, tuple[tuple[int, int, str], ...]]] = []
     alt: list[tuple[str, tuple[tuple[int, int, str], ...]]] = []
     for fn in functions(src):
@@ -177,12 +194,27 @@ def readonly(src: Source) -> Iterator[Rewrite]:
                 continue
             if typ.type == "array_type":
                 elem = src.t(typ)[:-2]
-                arrays.append((f"make {src.t(pat)} readonly", ((typ.start_byte, typ.start_byte, "readonly "),)))
-                alt.append((f"make {src.t(pat)} a ReadonlyArray", ((typ.start_byte, typ.end_byte, f"ReadonlyArray<{elem}>"),)))
+                arrays.append(
+                    (
+                        f"make {src.t(pat)} readonly",
+                        ((typ.start_byte, typ.start_byte, "readonly "),),
+                    )
+                )
+                alt.append(
+                    (
+                        f"make {src.t(pat)} a ReadonlyArray",
+                        ((typ.start_byte, typ.end_byte, f"ReadonlyArray<{elem}>"),),
+                    )
+                )
             elif typ.type == "generic_type" and src.t(typ).startswith("Array<"):
-                arrays.append((f"make {src.t(pat)} a ReadonlyArray", ((typ.start_byte, typ.start_byte, "Readonly"),)))
-    yield from _groups(arrays, "make {n} array parameters readonly")
-    yield from _groups(alt, "make {n} array parameters ReadonlyArray")
+                arrays.append(
+                    (
+                        f"make {src.t(pat)} a ReadonlyArray",
+                        ((typ.start_byte, typ.start_byte, "Readonly"),),
+                    )
+                )
+    yield from all_then_each(arrays, "make {n} array parameters readonly")
+    yield from all_then_each(alt, "make {n} array parameters ReadonlyArray")
 
 
 def _python_final(src: Source) -> Iterator[Rewrite]:
@@ -193,8 +225,14 @@ def _python_final(src: Source) -> Iterator[Rewrite]:
         self_writes: dict[str, list[Node]] = {}
         for node in src.of_type("assignment", "augmented_assignment", within=cls):
             left = node.child_by_field_name("left")
-            if left is not None and left.type == "attribute" and src.t(left.child_by_field_name("object")) == "self":
-                self_writes.setdefault(src.t(left.child_by_field_name("attribute")), []).append(node)
+            if (
+                left is not None
+                and left.type == "attribute"
+                and src.t(left.child_by_field_name("object")) == "self"
+            ):
+                self_writes.setdefault(src.t(left.child_by_field_name("attribute")), []).append(
+                    node
+                )
         parent = cls.parent
         if parent is not None and parent.type == "decorated_definition" and not self_writes:
             for dec in parent.children:
@@ -202,41 +240,120 @@ def _python_final(src: Source) -> Iterator[Rewrite]:
                     continue
                 text = src.t(dec)
                 if text in ("@dataclass", "@dataclasses.dataclass"):
-                    yield Rewrite(((dec.end_byte, dec.end_byte, "(frozen=True)"),), "freeze the dataclass")
-                elif text.startswith(("@dataclass(", "@dataclasses.dataclass(")) and "frozen" not in text:
+                    yield Rewrite(
+                        ((dec.end_byte, dec.end_byte, "(frozen=True)"),), "freeze the dataclass"
+                    )
+                elif (
+                    text.startswith(("@dataclass(", "@dataclasses.dataclass("))
+                    and "frozen" not in text
+                ):
                     inner = text[text.index("(") + 1 : -1].strip()
                     new = "frozen=True" if not inner else ", frozen=True"
-                    yield Rewrite(((dec.end_byte - 1, dec.end_byte - 1, new),), "freeze the dataclass")
+                    yield Rewrite(
+                        ((dec.end_byte - 1, dec.end_byte - 1, new),), "freeze the dataclass"
+                    )
         consts = []
         for stmt in body.named_children:
             if stmt.type != "expression_statement" or not stmt.named_children:
                 continue
             asg = stmt.named_children[0]
             left = asg.child_by_field_name("left") if asg.type == "assignment" else None
-            if left is None or left.type != "identifier" or asg.child_by_field_name("type") is not None:
+            if (
+                left is None
+                or left.type != "identifier"
+                or asg.child_by_field_name("type") is not None
+            ):
                 continue
-            if re.fullmatch(r"_?[A-Z][A-Z0-9_]*", src.t(left)) and asg.child_by_field_name("right") is not None:
-                consts.append((f"annotate {src.t(left)} as Final", ((left.end_byte, left.end_byte, ": Final"),)))
-        yield from _groups(consts, "annotate {n} class constants as Final")
+            if (
+                re.fullmatch(r"_?[A-Z][A-Z0-9_]*", src.t(left))
+                and asg.child_by_field_name("right") is not None
+            ):
+                consts.append(
+                    (
+                        f"annotate {src.t(left)} as Final",
+                        ((left.end_byte, left.end_byte, ": Final"),),
+                    )
+                )
+        yield from all_then_each(consts, "annotate {n} class constants as Final")
         attrs = []
         for fn in src.of_type("function_definition", within=body):
             if name_of(src, fn) != "__init__":
                 continue
             for asg in src.of_type("assignment", within=fn):
                 left = asg.child_by_field_name("left")
-                if left is None or left.type != "attribute" or asg.child_by_field_name("type") is not None:
+                if (
+                    left is None
+                    or left.type != "attribute"
+                    or asg.child_by_field_name("type") is not None
+                ):
                     continue
                 if src.t(left.child_by_field_name("object")) != "self":
                     continue
                 attr = src.t(left.child_by_field_name("attribute"))
                 if len(self_writes.get(attr, [])) == 1:
-                    attrs.append((f"annotate self.{attr} as Final", ((left.end_byte, left.end_byte, ": Final"),)))
-        yield from _groups(attrs, "annotate {n} attributes as Final")
+                    attrs.append(
+                        (
+                            f"annotate self.{attr} as Final",
+                            ((left.end_byte, left.end_byte, ": Final"),),
+                        )
+                    )
+        yield from all_then_each(attrs, "annotate {n} attributes as Final")
 
 
 # ------------------------------------------------------------------------------ Rust mut
 _RUST_MUT_METHODS = frozenset(
-    ["push", "push_str", "push_back", "push_front", "pop", "pop_front", "pop_back", "insert", "remove", "clear", "extend", "append", "truncate", "retain", "sort", "sort_by", "sort_by_key", "sort_unstable", "sort_unstable_by", "dedup", "reverse", "swap", "drain", "entry", "resize", "fill", "take", "replace", "next", "next_back", "nth", "by_ref", "read", "read_exact", "read_line", "read_to_string", "read_to_end", "write", "write_all", "write_fmt", "flush", "seek", "set", "shrink_to_fit", "split_off", "rotate_left", "rotate_right", "get_or_insert", "get_or_insert_with", "extend_from_slice"]
+    [
+        "push",
+        "push_str",
+        "push_back",
+        "push_front",
+        "pop",
+        "pop_front",
+        "pop_back",
+        "insert",
+        "remove",
+        "clear",
+        "extend",
+        "append",
+        "truncate",
+        "retain",
+        "sort",
+        "sort_by",
+        "sort_by_key",
+        "sort_unstable",
+        "sort_unstable_by",
+        "dedup",
+        "reverse",
+        "swap",
+        "drain",
+        "entry",
+        "resize",
+        "fill",
+        "take",
+        "replace",
+        "next",
+        "next_back",
+        "nth",
+        "by_ref",
+        "read",
+        "read_exact",
+        "read_line",
+        "read_to_string",
+        "read_to_end",
+        "write",
+        "write_all",
+        "write_fmt",
+        "flush",
+        "seek",
+        "set",
+        "shrink_to_fit",
+        "split_off",
+        "rotate_left",
+        "rotate_right",
+        "get_or_insert",
+        "get_or_insert_with",
+        "extend_from_slice",
+    ]
 )
 
 
@@ -263,13 +380,19 @@ def _rust_mutated(src: Source, scope: Node) -> set[str]:
         out.add(_rust_place_root(src, node.child_by_field_name("left")))
     for node in src.of_type("reference_expression", within=scope):
         if any(c.type == "mutable_specifier" for c in node.children):
-            out.add(_rust_place_root(src, node.child_by_field_name("value") or node.named_children[-1]))
+            out.add(
+                _rust_place_root(src, node.child_by_field_name("value") or node.named_children[-1])
+            )
     for call in src.of_type("call_expression", within=scope):
         fn = call.child_by_field_name("function")
         if fn is None or fn.type != "field_expression":
             continue
         method = src.t(fn.child_by_field_name("field"))
-        if method in _RUST_MUT_METHODS or method.endswith("_mut") or method.startswith(("set_", "write", "read_")):
+        if (
+            method in _RUST_MUT_METHODS
+            or method.endswith("_mut")
+            or method.startswith(("set_", "write", "read_"))
+        ):
             out.add(_rust_place_root(src, fn.child_by_field_name("value")))
     for mac in src.of_type("macro_invocation", within=scope):
         name = src.t(mac.child_by_field_name("macro"))
@@ -329,255 +452,6 @@ def remove_mut(src: Source) -> Iterator[Rewrite]:
         name = src.t(pat.named_children[-1])
         if tok is not None and name not in _rust_mutated(src, body):
             lets.append((f"bind {name} without mut", (_drop_mut(tok, src),)))
-    yield from _groups(lets, "drop mut from {n} bindings")
-    yield from _groups(selfs, "take &self in {n} methods")
-    yield from _groups(refs, "take {n} parameters by shared reference")
-
-
-# ------------------------------------------------------------------------------ C/C++
-_CPP_MUTATORS = frozenset(
-    ["push_back", "emplace_back", "emplace", "push", "pop", "push_front", "pop_front", "pop_back", "insert", "erase", "clear", "splice", "resize", "reserve", "swap", "assign", "append", "sort", "reset", "release", "set_value", "emplace_front", "emplace_hint", "merge", "remove", "remove_if", "unique", "lock", "unlock", "store", "fetch_add"]
-)
-_CPP_CONST_METHODS = frozenset(
-    ["size", "empty", "count", "find", "begin", "end", "cbegin", "cend", "rbegin", "rend", "at", "c_str", "data", "length", "substr", "front", "back", "contains", "starts_with", "ends_with", "compare", "find_first_of", "find_last_of", "rfind", "str", "get", "value", "has_value", "is_open", "good", "fail", "eof", "capacity", "max_size", "key", "first", "second"]
-)
-_STREAMS = re.compile(r"\b(ostream|istream|iostream|fstream|ofstream|ifstream|stringstream|FILE)\b")
-
-
-def _cpp_writes(src: Source, scope: Node, names: set[str], *, through_pointer: bool) -> set[str]:
-    """Which of ``names`` are written (through, for pointers/references) inside ``scope``."""
-    out: set[str] = set()
-
-    def root(node: Node | None) -> str:
-        cur = node
-        deref = False
-        while cur is not None:
-            if cur.type in ("identifier", "field_identifier"):
-                name = src.t(cur)
-                return name if (deref or not through_pointer) else ("=" + name)
-            if cur.type == "field_expression":
-                deref = deref or "->" in src.t(cur)
-                cur = cur.child_by_field_name("argument")
-            elif cur.type in ("subscript_expression", "pointer_expression"):
-                deref = True
-                cur = cur.child_by_field_name("argument") or (cur.named_children[0] if cur.named_children else None)
-            elif cur.type == "parenthesized_expression":
-                cur = cur.named_children[0] if cur.named_children else None
-            else:
-                return ""
-        return ""
-
-    for node in src.of_type("assignment_expression", "update_expression", within=scope):
-        target = node.child_by_field_name("left") or node.child_by_field_name("argument")
-        name = root(target)
-        if name in names:
-            out.add(name)
-        if node.type == "update_expression" and target is not None and target.type == "identifier" and not through_pointer:
-            out.add(src.t(target))
-    for call in src.of_type("call_expression", within=scope):
-        fn = call.child_by_field_name("function")
-        if fn is not None and fn.type == "field_expression":
-            obj = fn.child_by_field_name("argument")
-            method = src.t(fn.child_by_field_name("field"))
-            name = root(obj) if through_pointer else src.t(obj)
-            name = name.lstrip("=")
-            if name in names and (method in _CPP_MUTATORS or (through_pointer and method not in _CPP_CONST_METHODS)):
-                out.add(name)
-    for node in src.of_type("binary_expression", within=scope):
-        op = next((c for c in node.children if not c.is_named), None)
-        left = node.child_by_field_name("left")
-        if op is not None and src.t(op) in ("<<", ">>") and left is not None and src.t(left) in names:
-            out.add(src.t(left))
-    for node in src.of_type("pointer_expression", within=scope):
-        if src.t(node).startswith("&"):
-            arg = node.named_children[-1] if node.named_children else None
-            name = root(arg).lstrip("=") if arg is not None else ""
-            if name in names and through_pointer and "->" in src.t(node):
-                out.add(name)
-    return out
-
-
-@operator("const-param", family=FAMILY, languages={"c", "cpp"})
-def const_param(src: Source) -> Iterator[Rewrite]:
-    """Pointer/reference parameters never written through become pointers/references to const."""
-    ptr_sites, ref_sites, value_sites, derived = [], [], [], []
-    for fn in src.of_type("function_definition"):
-        body = fn.child_by_field_name("body")
-        if body is None:
-            continue
-        cands: dict[str, Node] = {}
-        for p in params(src, fn):
-            if p.type != "parameter_declaration":
-                continue
-            decl = p.child_by_field_name("declarator")
-            typ = p.child_by_field_name("type")
-            if decl is None or typ is None or "const" in src.slice(p.start_byte, decl.start_byte):
-                continue
-            if _STREAMS.search(src.t(typ)):
-                continue
-            if decl.type in ("pointer_declarator", "reference_declarator"):
-                inner = decl.child_by_field_name("declarator") or decl.named_children[-1]
-                if inner.type == "identifier" and src.t(decl).count("*") <= 1:
-                    cands[src.t(inner)] = p
-            elif (
-                decl.type == "identifier"
-                and src.language == "cpp"
-                and re.match(r"std::(vector|string|map|unordered_map|set|unordered_set|list|deque)\b", src.t(typ))
-            ):
-                value_sites.append((f"pass {src.t(decl)} by const reference", (
-                    (p.start_byte, p.start_byte, "const "),
-                    (decl.start_byte, decl.start_byte, "& " if src.t(p)[decl.start_byte - p.start_byte - 1] != " " else "&"),
-                )))
-        if not cands:
-            continue
-        written = _cpp_writes(src, body, set(cands), through_pointer=True)
-        for name, p in cands.items():
-            if name in written:
-                continue
-            label = f"make {name} point to const"
-            site = (label, ((p.start_byte, p.start_byte, "const "),))
-            (ref_sites if "&" in src.t(p) else ptr_sites).append(site)
-            for decl in src.of_type("declaration", within=body):
-                init = decl.child_by_field_name("declarator")
-                if init is not None and init.type == "init_declarator" and "*" in src.t(init.child_by_field_name("declarator")):
-                    value = src.t(init.child_by_field_name("value"))
-                    if re.match(rf"{re.escape(name)}\b", value) and "const" not in src.t(decl).split("*")[0]:
-                        derived.append((decl.start_byte, decl.start_byte, "const "))
-    sites = ptr_sites + ref_sites
-    yield from _groups(sites, "make {n} parameters point to const")
-    if derived and sites:
-        edits = tuple(e for _, es in sites for e in es) + tuple(derived)
-        yield Rewrite(edits, "make the parameters and the pointers derived from them const")
-    yield from _groups(value_sites, "pass {n} parameters by const reference")
-
-
-@operator("const-method", family=FAMILY, languages={"cpp"})
-def const_method(src: Source) -> Iterator[Rewrite]:
-    """C++ member functions that modify no member become ``const``."""
-    for cls in src.of_type("class_specifier", "struct_specifier"):
-        body = cls.child_by_field_name("body")
-        cname = src.t(cls.child_by_field_name("name"))
-        if body is None:
-            continue
-        members: set[str] = set()
-        for fld in src.of_type("field_declaration", within=body):
-            for ident in src.of_type("field_identifier", within=fld):
-                members.add(src.t(ident))
-        sites = []
-        for fn in body.named_children:
-            if fn.type != "function_definition":
-                continue
-            decl = fn.child_by_field_name("declarator")
-            typ = fn.child_by_field_name("type")
-            fbody = fn.child_by_field_name("body")
-            while decl is not None and decl.type in ("reference_declarator", "pointer_declarator"):
-                decl = decl.child_by_field_name("declarator") or decl.named_children[-1]
-            if decl is None or decl.type != "function_declarator" or fbody is None or typ is None:
-                continue
-            name = src.t(decl.child_by_field_name("declarator"))
-            head = src.slice(fn.start_byte, decl.start_byte)
-            if name in (cname, "~" + cname) or name.startswith("operator") or "static" in head:
-                continue
-            if any(c.type == "type_qualifier" for c in decl.children) or src.t(typ) == "void":
-                continue
-            if ("&" in head or "*" in head) and "const" not in head:
-                continue
-            if _cpp_writes(src, fbody, members, through_pointer=False) & members:
-                continue
-            params_node = decl.child_by_field_name("parameters")
-            if params_node is None:
-                continue
-            sites.append((f"make {name} const", ((params_node.end_byte, params_node.end_byte, " const"),)))
-        yield from _groups(sites, "make {n} member functions const")
-
-
-# ------------------------------------------------------------------------------- Java final
-def _java_reassigned(src: Source, scope: Node) -> set[str]:
-    out: set[str] = set()
-    for node in src.of_type("assignment_expression", "update_expression", within=scope):
-        target = node.child_by_field_name("left") or (node.named_children[0] if node.named_children else None)
-        if target is None:
-            continue
-        if target.type == "identifier":
-            out.add(src.t(target))
-        elif target.type == "field_access" and src.t(target.child_by_field_name("object")) == "this":
-            out.add("this." + src.t(target.child_by_field_name("field")))
-    return out
-
-
-def _final_before(node: Node) -> tuple[int, int, str]:
-    return (node.start_byte, node.start_byte, "final ")
-
-
-def _has_final(src: Source, node: Node) -> bool:
-    mods = next((c for c in node.children if c.type == "modifiers"), None)
-    return mods is not None and re.search(r"\bfinal\b", src.t(mods)) is not None
-
-
-@operator("final", family=FAMILY, languages={"java"})
-def java_final(src: Source) -> Iterator[Rewrite]:
-    """Java locals, loop variables, parameters and fields that are never reassigned get ``final``."""
-    fn_types = FUNCTIONS["java"]
-    locals_, params_, fields = [], [], []
-    for fn in src.of_type("method_declaration", "constructor_declaration"):
-        body = fn.child_by_field_name("body")
-        if body is None:
-            continue
-        reassigned = _java_reassigned(src, body)
-        for p in params(src, fn):
-            if p.type == "formal_parameter" and not _has_final(src, p):
-                name = src.t(p.child_by_field_name("name"))
-                typ = p.child_by_field_name("type")
-                if name not in reassigned and typ is not None:
-                    params_.append((f"make parameter {name} final", (_final_before(typ),)))
-        for decl in src.of_type("local_variable_declaration", within=body):
-            if enclosing(decl, fn_types) != fn or _has_final(src, decl):
-                continue
-            declarators = [c for c in decl.named_children if c.type == "variable_declarator"]
-            names = [src.t(d.child_by_field_name("name")) for d in declarators]
-            typ = decl.child_by_field_name("type")
-            if typ is None:
-                continue
-            if any(d.child_by_field_name("value") is None for d in declarators) or set(names) & reassigned:
-                continue
-            locals_.append((f"make {', '.join(names)} final", (_final_before(typ),)))
-        for loop in src.of_type("enhanced_for_statement", within=body):
-            if enclosing(loop, fn_types) != fn or _has_final(src, loop):
-                continue
-            name = src.t(loop.child_by_field_name("name"))
-            typ = loop.child_by_field_name("type")
-            if typ is not None and name not in _java_reassigned(src, loop):
-                locals_.append((f"make loop variable {name} final", (_final_before(typ),)))
-    for cls in src.of_type("class_declaration", "enum_declaration", "record_declaration"):
-        body = cls.child_by_field_name("body")
-        if body is None:
-            continue
-        ctors = [c for c in body.named_children if c.type == "constructor_declaration"]
-        reassigned_outside: set[str] = set()
-        for member in body.named_children:
-            if member.type == "method_declaration":
-                reassigned_outside |= _java_reassigned(src, member)
-        for fld in body.named_children:
-            if fld.type != "field_declaration" or _has_final(src, fld):
-                continue
-            typ = fld.child_by_field_name("type")
-            declarators = [c for c in fld.named_children if c.type == "variable_declarator"]
-            names = [src.t(d.child_by_field_name("name")) for d in declarators]
-            if typ is None or not names:
-                continue
-            static = "static" in src.slice(fld.start_byte, typ.start_byte)
-            if any(n in reassigned_outside or "this." + n in reassigned_outside for n in names):
-                continue
-            has_value = all(d.child_by_field_name("value") is not None for d in declarators)
-            if static and not has_value:
-                continue
-            if not static and not has_value and not ctors:
-                continue
-            fields.append((f"make field {', '.join(names)} final", (_final_before(typ),)))
-    yield from _groups(locals_, "make {n} locals final")
-    yield from _groups(params_, "make {n} parameters final")
-    if locals_ and params_:
-        edits = tuple(e for _, es in params_ + locals_ for e in es)
-        yield Rewrite(edits, "make the parameters and locals final")
-    yield from _groups(fields, "make {n} fields final")
-
+    yield from all_then_each(lets, "drop mut from {n} bindings")
+    yield from all_then_each(selfs, "take &self in {n} methods")
+    yield from all_then_each(refs, "take {n} parameters by shared reference")

@@ -6,13 +6,14 @@ from runlog import RunLog, runs_of
 
 def test_one_run_writes_one_file(tmp_path):
     log = RunLog(tmp_path, "nightly-import")
-    for step in ("download", "validate", "load"):
+    for step in ("download", "validate", "transform"):
         log.write(step)
-        time.sleep(0.2)
+        time.sleep(0.2)  # each step takes a while
+    log.write("load")
     files = runs_of(tmp_path, "nightly-import")
     assert len(files) == 1
     lines = files[0].read_text().splitlines()
-    assert [line.split()[-1] for line in lines] == ["download", "validate", "load"]
+    assert [line.split()[-1] for line in lines] == ["download", "validate", "transform", "load"]
 
 
 def test_file_name_carries_the_start_time(tmp_path):
