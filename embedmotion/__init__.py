@@ -67,9 +67,9 @@ _EXPORTS: dict[str, str] = {
     "blame": "failures",
     "Failure": "failures",
     "RemedyModel": "remedy",
-    "suggest": "suggest",
-    "climb": "climb",
 }
+# (``suggest`` and ``climb`` are also module names: use ``from embedmotion.suggest import suggest``
+# and ``from embedmotion.climb import climb``.)
 
 __all__ = sorted([*_EXPORTS, "__version__", "errors"])
 
