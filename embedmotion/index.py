@@ -45,6 +45,7 @@ AUTO_FLAT_LIMIT = 100_000
 HNSW_M = 32
 HNSW_EF_SEARCH = 128
 IVF_NPROBE = 16
+SMALL_BATCH = 16  # below this many queries, search single-threaded
 
 
 def _faiss():  # imported lazily: faiss pulls in OpenMP and takes a moment
@@ -234,7 +235,14 @@ class VectorIndex:
             )
         extra = len(self._tombstones)
         kk = min(k + extra, int(self._index.ntotal))  # type: ignore[attr-defined]
-        scores, keys = self._index.search(q, kk)  # type: ignore[attr-defined]
+        faiss = _faiss()
+        threads = faiss.omp_get_max_threads()
+        if len(q) < SMALL_BATCH:  # OpenMP costs more than it gives for a few queries
+            faiss.omp_set_num_threads(1)
+        try:
+            scores, keys = self._index.search(q, kk)  # type: ignore[attr-defined]
+        finally:
+            faiss.omp_set_num_threads(threads)
         if extra:
             dead = np.isin(keys, np.fromiter(self._tombstones, dtype=np.int64))
             scores = np.where(dead, -np.inf, scores)

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -73,9 +74,16 @@ class Suggestion:
     exemplar: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"score": self.score, "parts": self.parts, "source": self.source,
-                "operator": self.operator, "description": self.description,
-                "exemplar": self.exemplar, "diff": self.diff, "text": self.text}
+        return {
+            "score": self.score,
+            "parts": self.parts,
+            "source": self.source,
+            "operator": self.operator,
+            "description": self.description,
+            "exemplar": self.exemplar,
+            "diff": self.diff,
+            "text": self.text,
+        }
 
 
 @dataclass
@@ -103,18 +111,27 @@ class SuggestResult:
     considered: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"language": self.language, "direction": self.direction,
-                "considered": self.considered,
-                "suggestions": [s.to_dict() for s in self.suggestions],
-                "exemplars": [e.to_dict() for e in self.exemplars]}
+        return {
+            "language": self.language,
+            "direction": self.direction,
+            "considered": self.considered,
+            "suggestions": [s.to_dict() for s in self.suggestions],
+            "exemplars": [e.to_dict() for e in self.exemplars],
+        }
 
 
 def unified(before: str, after: str, path: str = "fragment") -> str:
     """A unified diff of two fragment texts (each line ends with a newline)."""
     rel = path.lstrip("/")
-    return "".join(difflib.unified_diff([x + "\n" for x in before.splitlines()],
-                                        [x + "\n" for x in after.splitlines()],
-                                        fromfile=f"a/{rel}", tofile=f"b/{rel}", n=3))
+    return "".join(
+        difflib.unified_diff(
+            [x + "\n" for x in before.splitlines()],
+            [x + "\n" for x in after.splitlines()],
+            fromfile=f"a/{rel}",
+            tofile=f"b/{rel}",
+            n=3,
+        )
+    )
 
 
 # ---------------------------------------------------------------------------- transfer
@@ -148,7 +165,7 @@ def transfer_edit(exemplar_before: str, exemplar_after: str, target: str) -> str
             ref_indent = _indent(removed[0])
             tgt_indent = _indent(out[pos])
             new_lines = [_reindent(x, ref_indent, tgt_indent) for x in added]
-            out[pos:pos + len(removed)] = new_lines
+            out[pos : pos + len(removed)] = new_lines
             changed = True
         else:
             anchor = a[i1 - 1] if i1 > 0 else None
@@ -159,7 +176,7 @@ def transfer_edit(exemplar_before: str, exemplar_after: str, target: str) -> str
                 return None
             ref_indent = _indent(anchor)
             tgt_indent = _indent(out[pos])
-            out[pos + 1:pos + 1] = [_reindent(x, ref_indent, tgt_indent) for x in added]
+            out[pos + 1 : pos + 1] = [_reindent(x, ref_indent, tgt_indent) for x in added]
             changed = True
         offset += 1
     if not changed:
@@ -194,7 +211,7 @@ def _find_block(lines: list[str], block: list[str], start: int) -> int | None:
 
 def _reindent(line: str, ref: str, tgt: str) -> str:
     if line.startswith(ref):
-        return tgt + line[len(ref):]
+        return tgt + line[len(ref) :]
     return tgt + line.lstrip() if line.strip() else line
 
 
@@ -209,56 +226,125 @@ def _parses(text: str, language: str) -> bool:
 
 
 # ---------------------------------------------------------------------------- ranking
-class Ranker:
-    """Scores candidates for one target along one direction (see the module docstring)."""
+RANKER_REPRESENTATIONS = ("fragment", "hunk", "diff")
 
-    def __init__(self, embedder: Embedder, direction: Direction, *,
-                 representation: str | None = None, closeness_weight: float = DEFAULT_CLOSENESS,
-                 alpha: float = DEFAULT_ALPHA) -> None:
+
+@dataclass
+class Motions:
+    """The vectors one ranking is computed from (row ``i`` is candidate ``i``).
+
+    ``motion``: the edit vectors ``target → candidate`` in the ranker's
+    representation (not normalised); ``candidates``: unit embeddings of the
+    candidate texts; ``target``: the unit embedding of the target.
+    """
+
+    motion: np.ndarray
+    candidates: np.ndarray
+    target: np.ndarray
+
+    @property
+    def closeness(self) -> np.ndarray:
+        """``cos(embed(c), embed(t))`` per candidate."""
+        return np.asarray(self.candidates @ self.target, dtype=np.float64)
+
+    def alignment(self, direction: np.ndarray) -> np.ndarray:
+        """``cos(m, d)`` per candidate (0 for a zero motion)."""
+        n = np.linalg.norm(self.motion, axis=1)
+        return np.asarray((self.motion @ direction) / np.where(n > 0, n, 1.0), dtype=np.float64)
+
+    def decode(self, direction: np.ndarray, alpha: float) -> np.ndarray:
+        """``cos(embed(c), embed(t) + alpha·d)`` per candidate: the decoding view."""
+        q = unit(self.target + alpha * direction)
+        return np.asarray(self.candidates @ q, dtype=np.float64)
+
+
+class Ranker:
+    """Scores candidates for one target along one direction (see the module docstring).
+
+    ``representation`` defaults to the one the direction was fitted in (a hunk
+    direction is compared with hunk motions), falling back to ``hunk``.
+    """
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        direction: Direction,
+        *,
+        representation: str | None = None,
+        closeness_weight: float = DEFAULT_CLOSENESS,
+        alpha: float = DEFAULT_ALPHA,
+    ) -> None:
         self.embedder = embedder
         self.direction = direction
         rep = representation or direction.provenance_.get("representation") or "hunk"
-        self.representation = rep if rep in ("fragment", "hunk", "diff") else "hunk"
+        self.representation = rep if rep in RANKER_REPRESENTATIONS else "hunk"
         self.closeness_weight = closeness_weight
         self.alpha = alpha
 
-    def score(self, target: str, candidates: Sequence[str]) -> list[dict[str, float]]:
-        from .edits import Edit
-        from .fragments import Fragment
+    def motions(self, target: str, candidates: Sequence[str]) -> Motions:
+        """Embed ``target`` and the candidates (one batch, each distinct text once)."""
+        return candidate_motions(self.embedder, target, candidates, self.representation)
 
+    def score(self, target: str, candidates: Sequence[str]) -> list[dict[str, float]]:
+        """``align``, ``closeness``, ``decode`` and ``score`` for each candidate, in order."""
         if not candidates:
             return []
+        mot = self.motions(target, candidates)
         d = self.direction.vector_
-        texts: dict[str, int] = {}
+        align = mot.alignment(d)
+        close = mot.closeness
+        decode = mot.decode(d, self.alpha)
+        score = align + self.closeness_weight * close
+        return [
+            {"align": float(a), "closeness": float(c), "decode": float(x), "score": float(s)}
+            for a, c, x, s in zip(align, close, decode, score)
+        ]
 
-        def slot(text: str) -> int:
-            return texts.setdefault(text, len(texts))
 
-        t_slot = slot(target)
-        plan = []
-        for c in candidates:
-            e = Edit(Fragment.from_text(target), Fragment.from_text(c), "modified")
-            if self.representation == "hunk":
-                hunk_b, hunk_a = e.hunk_texts(context=2)
-                plan.append((slot(hunk_b), slot(hunk_a), slot(c)))
-            elif self.representation == "diff":
-                plan.append((-1, slot(e.diff(context=2)), slot(c)))
-            else:
-                plan.append((t_slot, slot(c), slot(c)))
-        order = sorted(texts, key=texts.__getitem__)
-        V = self.embedder.encode(order, normalize=True)
-        vt = V[t_slot]
-        query = unit(vt + self.alpha * d)
-        out = []
-        for hb, ha, cs in plan:
-            m = V[ha] if hb < 0 else V[ha] - V[hb]
-            nm = float(np.linalg.norm(m))
-            align = float(m @ d) / nm if nm > 0 else 0.0
-            close = float(V[cs] @ vt)
-            decode = float(V[cs] @ query)
-            out.append({"align": align, "closeness": close, "decode": decode,
-                        "score": align + self.closeness_weight * close})
-        return out
+def candidate_motions(
+    embedder: Embedder, target: str, candidates: Sequence[str], representation: str = "hunk"
+) -> Motions:
+    """The :class:`Motions` of ``target → c`` for each candidate ``c`` under a representation.
+
+    ``hunk``: embed(changed lines of c ± 2) − embed(changed lines of t ± 2);
+    ``fragment``: embed(c) − embed(t); ``diff``: embed(the unified diff t → c).
+    """
+    from .edits import Edit
+    from .fragments import Fragment
+
+    check_param(
+        representation in RANKER_REPRESENTATIONS,
+        "representation",
+        "Ranker",
+        f"one of {RANKER_REPRESENTATIONS}",
+        representation,
+    )
+    texts: dict[str, int] = {}
+
+    def slot(text: str) -> int:
+        return texts.setdefault(text, len(texts))
+
+    t_slot = slot(target)
+    plan: list[tuple[int, int, int]] = []
+    for c in candidates:
+        e = Edit(Fragment.from_text(target), Fragment.from_text(c), "modified")
+        if representation == "hunk":
+            hunk_b, hunk_a = e.hunk_texts(context=2)
+            plan.append((slot(hunk_b), slot(hunk_a), slot(c)))
+        elif representation == "diff":
+            plan.append((-1, slot(e.diff(context=2)), slot(c)))
+        else:
+            plan.append((t_slot, slot(c), slot(c)))
+    order = sorted(texts, key=texts.__getitem__)
+    V = np.asarray(embedder.encode(order, normalize=True), dtype=np.float32)
+    dim = V.shape[1]
+    if not plan:
+        empty = np.zeros((0, dim), dtype=np.float32)
+        return Motions(empty, empty, V[t_slot])
+    idx = np.asarray(plan, dtype=np.int64)
+    after = V[idx[:, 1]]
+    before = np.where(idx[:, :1] >= 0, V[np.maximum(idx[:, 0], 0)], 0.0)
+    return Motions((after - before).astype(np.float32), V[idx[:, 2]], V[t_slot])
 
 
 # ---------------------------------------------------------------------------- main entry
@@ -292,8 +378,10 @@ def suggest(
     for src in srcs:
         check_param(src in SOURCES, "sources", "suggest", f"a subset of {SOURCES}", src)
     if "user" in srcs and not candidates:
-        raise UsageError("The 'user' source needs candidates.",
-                         fix="Pass candidates=[...] (or --source DIR / a JSONL file on the CLI).")
+        raise UsageError(
+            "The 'user' source needs candidates.",
+            fix="Pass candidates=[...] (or --source DIR / a JSONL file on the CLI).",
+        )
     if not target.strip():
         raise UsageError("suggest needs a non-empty target fragment.")
     from .languages import get_language
@@ -319,8 +407,9 @@ def suggest(
             from .directions import curated_space
 
             space = curated_space(embedder=embedder)
-        exemplars, transferred = _history(target, language, direction, space, embedder,
-                                          n_exemplars=max(n_exemplars, 8))
+        exemplars, transferred = _history(
+            target, language, direction, space, embedder, n_exemplars=n_exemplars
+        )
         pool.extend(transferred)
         exemplars = exemplars[:n_exemplars]
     for n, text in enumerate(candidates or []):
@@ -338,48 +427,163 @@ def suggest(
         sug.score = sc["score"]
         sug.parts = {"align": sc["align"], "closeness": sc["closeness"], "decode": sc["decode"]}
         sug.diff = unified(target, sug.text, path)
-    order = sorted(range(len(unique)), key=lambda i: (-round(unique[i].score, 6),
-                                                      -round(unique[i].parts["decode"], 6),
-                                                      i, unique[i].text))
+    order = sorted(
+        range(len(unique)),
+        key=lambda i: (
+            -round(unique[i].score, 6),
+            -round(unique[i].parts["decode"], 6),
+            i,
+            unique[i].text,
+        ),
+    )
     ranked = [unique[i] for i in order][:k]
     prov = dict(direction.provenance_)
     return SuggestResult(target, language, prov, ranked, exemplars, len(unique))
 
 
+class _HistoryIndex:
+    """Per-space arrays for the history scan, computed once per :class:`EditSpace`.
+
+    The scan is two matrix-vector products over the corpus (similarity of the
+    target to every edit's *before*, alignment of every edit with the
+    direction) and a partial sort: a few milliseconds at 100k edits.
+    """
+
+    def __init__(self, space: EditSpace) -> None:
+        frame = space.frame
+        self.before = np.ascontiguousarray(space.arrays["edit_before"], dtype=np.float32)
+        self.vectors: dict[str, np.ndarray] = {}
+        self.space = weakref.ref(space)
+
+        def col(name: str) -> np.ndarray:
+            if name not in frame:
+                return np.full(len(frame), "", dtype=object)
+            return frame[name].fillna("").astype(str).to_numpy(dtype=object)
+
+        lang = frame["after_language"] if "after_language" in frame else None
+        if lang is None and "before_language" in frame:
+            lang = frame["before_language"]
+        if lang is not None and "before_language" in frame:
+            lang = lang.fillna(frame["before_language"])
+        self.language = (
+            lang.fillna("").astype(str).to_numpy(dtype=object)
+            if lang is not None
+            else np.full(len(frame), "", dtype=object)
+        )
+        self.ids = col("id")
+        self.before_text = col("before_text")
+        self.after_text = col("after_text")
+        self.message = col("message")
+        self.path = col("after_path")
+
+    def unit_vectors(self, representation: str) -> np.ndarray:
+        if representation not in self.vectors:
+            space = self.space()
+            if space is None:  # pragma: no cover - the cache is keyed on the live space
+                raise UsageError("The edit space of this history index is gone.")
+            X = np.asarray(space.vectors(representation), dtype=np.float32)  # type: ignore[arg-type]
+            n = np.linalg.norm(X, axis=1, keepdims=True)
+            self.vectors[representation] = np.ascontiguousarray(
+                np.divide(X, n, out=np.zeros_like(X), where=n > 0)
+            )
+        return self.vectors[representation]
+
+
+_HISTORY: weakref.WeakKeyDictionary[EditSpace, _HistoryIndex] = weakref.WeakKeyDictionary()
+
+
+def _history_index(space: EditSpace) -> _HistoryIndex:
+    index = _HISTORY.get(space)
+    if index is None or len(index.before) != len(space):
+        index = _HISTORY[space] = _HistoryIndex(space)
+    return index
+
+
+def _top(score: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the ``n`` largest scores, best first (ties: lower index first)."""
+    if n <= 0 or not len(score):
+        return np.zeros(0, dtype=np.int64)
+    if n < len(score):
+        part = np.argpartition(-score, n - 1)[:n]
+    else:
+        part = np.arange(len(score))
+    return part[np.lexsort((part, -score[part]))]
+
+
 def _history(
-    target: str, language: str, direction: Direction, space: EditSpace, embedder: Embedder,
-    *, n_exemplars: int,
+    target: str,
+    language: str,
+    direction: Direction,
+    space: EditSpace,
+    embedder: Embedder,
+    *,
+    n_exemplars: int,
+    n_transfer: int = 24,
 ) -> tuple[list[Exemplar], list[Suggestion]]:
-    """Corpus edits that resemble the target and move along the direction; transfer them."""
-    B = np.asarray(space.arrays["edit_before"], dtype=np.float32)
-    if not len(B):
+    """Corpus edits that resemble the target and move along the direction; transfer them.
+
+    An edit's history score is ``cos(embed(its before), embed(target)) +
+    cos(its edit vector, d)`` (+0.1 in the target's language).  The best
+    ``n_exemplars`` are shown as exemplars; the diffs of the best
+    ``n_transfer`` edits *in the target's language* are transferred onto the
+    target (:func:`transfer_edit`) and kept when the result parses.
+    """
+    if not len(space):
         return [], []
-    vt = embedder.encode([target], normalize=True)[0]
-    sim = B @ vt
-    X = space.vectors()
-    nx = np.linalg.norm(X, axis=1)
-    align = (X @ direction.vector_) / np.where(nx > 0, nx, 1.0)
-    # resemble the target AND move the right way; same language first
-    lang = space.frame["after_language"].fillna(space.frame["before_language"]).astype(str).to_numpy()
-    score = sim + align + 0.1 * (lang == language)
-    order = np.argsort(-score, kind="stable")[: max(n_exemplars * 4, 24)]
+    index = _history_index(space)
+    vt = np.asarray(embedder.encode([target], normalize=True)[0], dtype=np.float32)
+    d = np.asarray(direction.vector_, dtype=np.float32)
+    rep = direction.provenance_.get("representation") or space.representation
+    if rep not in RANKER_REPRESENTATIONS or rep == "lexical":
+        rep = space.representation
+    X = index.unit_vectors(str(rep))
+    if X.shape[1] != d.shape[0]:
+        X = index.unit_vectors(space.representation)
+    if index.before.shape[1] != vt.shape[0] or X.shape[1] != d.shape[0]:
+        raise UsageError(
+            "The history edit space and the direction come from different models "
+            f"(dimensions {index.before.shape[1]}, {X.shape[1]} and {d.shape[0]}).",
+            fix="Use a space and a direction built with the same embedder.",
+        )
+    sim = index.before @ vt
+    align = X @ d
+    same = index.language == language
+    score = sim + align + 0.1 * same
     exemplars: list[Exemplar] = []
-    transferred: list[Suggestion] = []
-    for i in order:
-        row = space.frame.iloc[int(i)]
-        bt, at = str(row.get("before_text") or ""), str(row.get("after_text") or "")
+    for i in _top(score, n_exemplars * 4):
+        if len(exemplars) >= n_exemplars:
+            break
+        bt, at = index.before_text[i], index.after_text[i]
         if not bt or not at:
             continue
-        if len(exemplars) < n_exemplars:
-            exemplars.append(Exemplar(str(row["id"]), float(sim[i]), float(align[i]),
-                                      str(row.get("message") or "").splitlines()[0] if row.get("message")
-                                      else "", unified(bt, at, str(row.get("after_path") or "exemplar")),
-                                      str(lang[i])))
-        if lang[i] != language:
+        msg = index.message[i].splitlines()[0] if index.message[i] else ""
+        exemplars.append(
+            Exemplar(
+                index.ids[i],
+                float(sim[i]),
+                float(align[i]),
+                msg,
+                unified(bt, at, index.path[i] or "exemplar"),
+                str(index.language[i]),
+            )
+        )
+    transferred: list[Suggestion] = []
+    local = np.flatnonzero(same)
+    for j in _top(score[local], n_transfer):
+        i = int(local[j])
+        bt, at = index.before_text[i], index.after_text[i]
+        if not bt or not at:
             continue
         new = transfer_edit(bt, at, target)
         if new is not None and _parses(new, language):
-            msg = (str(row.get("message") or "").splitlines() or [""])[0]
-            transferred.append(Suggestion(new, "history", f"transferred from edit {str(row['id'])[:10]}: {msg}",
-                                          operator="transfer", exemplar=str(row["id"])))
+            msg = (index.message[i].splitlines() or [""])[0]
+            transferred.append(
+                Suggestion(
+                    new,
+                    "history",
+                    f"transferred from edit {index.ids[i][:10]}: {msg}",
+                    operator="transfer",
+                    exemplar=index.ids[i],
+                )
+            )
     return exemplars, transferred

@@ -317,9 +317,11 @@ def test_include_module_adds_the_whole_file_first():
 
 
 # ------------------------------------------------------------------ syntax errors
-def test_syntax_errors_keep_recoverable_fragments():
-    report = parse_file(FIXTURES / "broken.py", root=FIXTURES)
-    assert report.files_with_errors == ["broken.py"]
+def test_syntax_errors_keep_recoverable_fragments(tmp_path):
+    # (a .txt fixture, so that linters leave its deliberate syntax error alone)
+    source = (FIXTURES / "broken_python.txt").read_text()
+    report = parse_file(FIXTURES / "broken_python.txt", root=FIXTURES, language="python")
+    assert report.files_with_errors == ["broken_python.txt"]
     assert report.files_parsed == 1
     flagged = {f.name: f.has_error for f in report.fragments}
     assert flagged == {
@@ -332,6 +334,12 @@ def test_syntax_errors_keep_recoverable_fragments():
     }
     kinds = {f.name: f.kind for f in report.fragments}
     assert kinds["test_parse_header"] == "test"
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "broken.py").write_text(source)
+    (tmp_path / "pkg" / "fine.py").write_text("def fine():\n    pass\n")
+    tree = parse_tree(tmp_path, show_progress_bar=False)
+    assert tree.files_with_errors == ["pkg/broken.py"]
+    assert tree.files_parsed == 2
 
 
 def test_missing_node_marks_the_fragment():
@@ -471,10 +479,12 @@ def test_progress_bar_goes_to_stderr(tmp_path, capsys):
 
 
 def test_fixture_tree_report(fixture_report):
-    assert fixture_report.files_parsed == len(EXPECTED) + 1  # + broken.py
-    assert fixture_report.files_with_errors == ["broken.py"]
-    assert fixture_report.bytes_parsed == sum(
-        p.stat().st_size for p in FIXTURES.iterdir() if p.is_file()
+    assert fixture_report.files_parsed == len(EXPECTED)  # broken_python.txt: unknown, passed over
+    assert fixture_report.files_with_errors == []
+    assert fixture_report.skipped == []
+    assert fixture_report.bytes_parsed == sum((FIXTURES / name).stat().st_size for name in EXPECTED)
+    assert [f.path for f in fixture_report.fragments] == sorted(
+        f.path for f in fixture_report.fragments
     )
 
 

@@ -435,6 +435,7 @@ def _chromium(url: str, work: Path, *extra: str) -> tuple[str, str, list[str]]:
         # own background traffic (updates, sign-in) says "not an origin"
         if (
             names.get(ev["type"]) == "URL_REQUEST_START_JOB"
+            and "url" in p
             and p.get("initiator") != "not an origin"
         ):
             page_urls.append(str(p.get("url")))
