@@ -1,54 +1,85 @@
 """Climb: the fitness loop that follows the gradient.
 
-Requirements (the tests), a generator of programs (candidate sources), a fitness
+Requirements (the tests), a generator of programs (candidate edits), a fitness
 check (running the tests) and failures turned into more requirements (a
 direction) — closed into one loop::
 
-    from embedmotion.climb import climb
-    result = climb("path/to/project", "python -m pytest -q tests", budget=30)
-    result.green, result.attempts, print(result.diff)
+    from embedmotion.climb import climb, apply_result
+    result = climb("path/to/project", "python -m pytest -q tests", budget=30, trace="climb.jsonl")
+    result.green, result.attempts, result.test_runs
+    print(result.diff)                    # the accepted change, as a patch
+    apply_result("path/to/project", result)   # only when you want it (atomic, with a backup)
 
 Each round:
 
 1. run the tests in a **scratch copy** of the project (the user's tree is never
-   touched; a per-run timeout kills the whole process group; CPU and memory
-   are capped with ``setrlimit``);
-2. parse the failures (:mod:`embedmotion.failures`); when the first run fails,
-   rerun it — mixed outcomes mean the suite is **flaky**, and the direction is
-   ``less-flaky`` instead of a repair;
-3. blame the fragment (or use ``target=``) and derive a **direction** from the
-   failures (:mod:`embedmotion.remedy`);
-4. generate candidates (rewrite operators, history) and **rank** them by the
-   strategy: ``direction`` (alignment with the direction, :mod:`embedmotion.suggest`),
-   ``nearest`` (no direction: closest to the original first) or ``monkey``
-   (random order) — same candidates, same seed, same budget;
-5. evaluate in rank order.  A candidate that fixes failures without breaking
-   passing tests becomes the new base (**warmer**) and the loop goes on from it;
-   one that makes things worse is reverted, and its motion is pushed away from
-   (**colder**: the direction loses that component, and the remaining
-   candidates are re-ranked).
+   touched; a per-run timeout kills the whole process group; CPU time and
+   memory are capped with ``setrlimit``);
+2. parse the failures (:mod:`embedmotion.failures`; ``node --test``'s TAP too).
+   A failing suite is rerun (``reruns``): when the outcomes differ the suite is
+   **flaky**, and the direction is ``less-flaky`` instead of a repair; a
+   candidate then has to stay green ``reruns`` runs in a row;
+3. find the **suspects**: ``target=`` (``FILE::name``, or ``FILE`` for its
+   functions), else the fragments outside test files that the failures point
+   at — the deepest frames of project code, then the functions the failing
+   tests call (and the functions those call);
+4. derive a **direction** from the failures (:mod:`embedmotion.remedy`) and pick
+   the operator **families** by failure kind (``repair``; plus ``null-safety``
+   for ``None``/``null`` errors, ``error-handling``, ``resource-cleanup``;
+   ``less-flaky`` for flaky suites);
+5. generate candidates (:mod:`embedmotion.rewrites`) and **rank** them by the
+   strategy: ``direction`` (alignment of each candidate's motion with the
+   direction, :class:`embedmotion.suggest.Ranker`), ``nearest`` (no direction:
+   closest to the original first) or ``monkey`` (random order).  All three see
+   the *same* candidates, with the same seed and budget;
+6. evaluate in rank order.  A candidate that removes failures without breaking
+   a passing test becomes the new base (**warmer**: with ``direction`` the
+   direction is pulled towards its motion) and candidates are generated again
+   from it; one that makes things worse (more failures, a broken test, a
+   timeout) is reverted and its motion is pushed away from (**colder**: the
+   direction loses that component, more weakly for a change that did nothing,
+   and the remaining candidates are re-ranked).
 
-Stops at green, or when the budget of test runs or wall time is spent.  Every
-test run is logged to a JSONL trace (``trace=``).  The accepted change is
-returned as a diff; :func:`apply_result` writes it to the user's tree
-(atomically, with a ``.orig`` backup) — only when asked.
+It stops at green, or when the budget of test runs, the wall time or the
+candidates run out.  The result holds the accepted change as a patch
+(:attr:`ClimbResult.diff`); :func:`apply_result` writes it to the user's tree,
+atomically, keeping a ``FILE.orig`` backup.  Ctrl-C leaves the user's tree as
+it was (the scratch copy is removed, the test process group killed).
+
+**The trace** (``trace=``, and :attr:`ClimbResult.trace`) is one JSON object per
+line, each with ``t`` (seconds since the start), ``strategy`` and ``event``:
+
+``start``      project, test command, strategy, seed, budget, reruns
+``run``        one test run: ``run`` (its number), ``phase`` (baseline / rerun /
+               attempt / confirm), ``green``, ``failures``, ``failing``,
+               ``passed``, ``timed_out``, ``seconds``
+``diagnosis``  ``flaky``, ``suspects`` (ref + suspicion), ``families``, ``language``,
+               ``direction`` (provenance and its unit ``vector``), ``timeout`` per run
+``round``      the candidate pool of a round: per candidate its ``id``, ``target``,
+               ``operator`` and score ``parts``, in ranked order
+``attempt``    one candidate tried: ``attempt``, ``round``, ``rank``, ``id``,
+               ``target``, ``path``, ``operator``, ``family``, ``description``,
+               ``before`` and ``after`` (the fragment's text: embed them to place
+               the step), ``diff``, ``parts`` (``score``, ``align``, ``closeness``,
+               ``decode``, ``suspicion``), ``outcome`` (green / warmer / colder /
+               neutral / timeout), ``tests_before`` and ``tests_after``, ``runs``
+``end``        ``green``, ``reason``, ``attempts``, ``test_runs``, ``seconds``
+
+A plot of the path embeds each attempt's ``before``/``after`` (or their hunks)
+and draws the accepted steps; the ``diagnosis`` row's vector is the arrow.
 """
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import json
 import os
 import random
 import shlex
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -56,38 +87,50 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from .algebra import unit
-from .errors import InputError, UsageError, check_param
+from .errors import EmbedmotionError, InputError, UsageError, check_param
+from .sandbox import IGNORE, RunOutcome, run_tests, scratch_copy
 
 if TYPE_CHECKING:
     from .embedding import Embedder
+    from .failures import Failure
     from .fragments import Fragment
-    from .geometry import Direction
+    from .geometry import Direction, EditSpace
+    from .remedy import RemedyModel
 
 Strategy = Literal["direction", "nearest", "monkey"]
 STRATEGIES = ("direction", "nearest", "monkey")
-IGNORE = shutil.ignore_patterns(".git", ".venv", "venv", "node_modules", "__pycache__",
-                                ".pytest_cache", ".mypy_cache", ".embedmotion", "*.pyc")
-COLDER = 0.5  # how strongly a worse candidate's motion is removed from the direction
+COLDER = 0.5  # how much of a worse candidate's motion is removed from the direction
+COLDER_NEUTRAL = 0.2  # the same for a candidate that changed nothing
+WARMER = 0.3  # how far the direction is pulled towards an accepted candidate's motion
+SUSPICION_WEIGHT = 0.2  # ranking bonus of the most suspect fragment (direction, nearest)
+MAX_SUSPECTS = 3
+MAX_CANDIDATES = 400  # per round, shared by the suspects
+#: Wrappers that make a method fragment parse on its own (JS/TS methods, Java members ...).
+WRAPPERS: dict[str, tuple[str, str]] = {
+    "javascript": ("class __Climb {\n", "\n}\n"),
+    "typescript": ("class __Climb {\n", "\n}\n"),
+    "tsx": ("class __Climb {\n", "\n}\n"),
+    "java": ("class __Climb {\n", "\n}\n"),
+    "cpp": ("struct __Climb {\n", "\n};\n"),
+    "rust": ("impl __Climb {\n", "\n}\n"),
+}
+_FAMILY_OF_CATEGORY = {
+    "null-safety": "null-safety",
+    "error-handling": "error-handling",
+    "resource-cleanup": "resource-cleanup",
+}
 
 
-@dataclass
-class RunOutcome:
-    """One test run: exit code, failing test ids / failure count, whether it timed out."""
-
-    returncode: int
-    failing: list[str]
-    n_failures: int
-    timed_out: bool
-    seconds: float
-    log: str = ""
-
-    @property
-    def green(self) -> bool:
-        return self.returncode == 0 and not self.timed_out
-
-
+# ------------------------------------------------------------------------------ results
 @dataclass
 class ClimbResult:
+    """What a climb found: the accepted change (``diff``), the effort, the trace.
+
+    ``original``/``final`` are the texts of the fragment ``target`` (in ``path``)
+    before and after; ``files`` maps every changed file to its (before, after)
+    contents, which is what :func:`apply_result` writes.
+    """
+
     green: bool
     attempts: int
     test_runs: int
@@ -100,119 +143,584 @@ class ClimbResult:
     trace: list[dict[str, Any]] = field(default_factory=list)
     path: str = ""
     reason: str = ""
+    files: dict[str, tuple[str, str]] = field(default_factory=dict)
+    suspects: list[str] = field(default_factory=list)
+    failures_before: int = 0
+    failures_after: int = 0
 
     @property
     def diff(self) -> str:
-        return "".join(difflib.unified_diff(
-            [x + "\n" for x in self.original.splitlines()], [x + "\n" for x in self.final.splitlines()],
-            fromfile=f"a/{self.path}", tofile=f"b/{self.path}"))
+        if self.files:
+            return "".join(_unified(a, b, rel) for rel, (a, b) in sorted(self.files.items()))
+        return _unified(self.original, self.final, self.path)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"green": self.green, "attempts": self.attempts, "test_runs": self.test_runs,
-                "seconds": self.seconds, "target": self.target, "strategy": self.strategy,
-                "flaky": self.flaky, "reason": self.reason, "diff": self.diff}
+        return {
+            "green": self.green,
+            "attempts": self.attempts,
+            "test_runs": self.test_runs,
+            "seconds": round(self.seconds, 3),
+            "target": self.target,
+            "path": self.path,
+            "strategy": self.strategy,
+            "flaky": self.flaky,
+            "reason": self.reason,
+            "suspects": self.suspects,
+            "failures_before": self.failures_before,
+            "failures_after": self.failures_after,
+            "files": sorted(self.files),
+            "diff": self.diff,
+        }
 
 
-# ------------------------------------------------------------------------------ test runs
-def _limits(cpu_seconds: int, memory_mb: int) -> Any:
-    def apply() -> None:
-        import resource
+def _unified(before: str, after: str, rel: str) -> str:
+    def lines(text: str) -> list[str]:
+        return [x if x.endswith("\n") else x + "\n" for x in text.splitlines(keepends=True)]
 
-        os.setsid()
-        with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
-        with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
-
-    return apply
+    return "".join(
+        difflib.unified_diff(lines(before), lines(after), fromfile=f"a/{rel}", tofile=f"b/{rel}")
+    )
 
 
-def run_tests(command: str, cwd: Path, *, timeout: float = 60.0, memory_mb: int = 4096) -> RunOutcome:
-    """Run ``command`` in ``cwd`` (its own process group, killed whole on timeout)."""
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    env.setdefault("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(command, shell=True, cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, env=env,
-                            preexec_fn=_limits(int(timeout) + 5, memory_mb))  # noqa: PLW1509
-    timed_out = False
+# ------------------------------------------------------------------------------ suspects
+@dataclass
+class _Site:
+    """A suspect the loop may edit: where its current text is, and how suspect it is."""
+
+    rel: str
+    frag: Fragment
+    start: int  # byte offset of its current text in the scratch file
+    text: str  # its current text
+    suspicion: float
+
+    @property
+    def ref(self) -> str:
+        return f"{self.rel}::{self.frag.name}"
+
+
+def _sites(scratch: Path, target: str | None, failures: Sequence[Failure]) -> list[_Site]:
+    from .suspects import find_suspects
+
+    return [
+        _Site(s.fragment.path, s.fragment, s.fragment.start_byte, s.fragment.text, s.score)
+        for s in find_suspects(scratch, failures, target=target, limit=MAX_SUSPECTS)
+    ]
+
+
+# ------------------------------------------------------------------------------ candidates
+@dataclass
+class _Candidate:
+    site: int
+    text: str
+    operator: str
+    family: str
+    description: str
+    parts: dict[str, float] = field(default_factory=dict)
+
+
+def _generate(
+    text: str, language: str, families: Sequence[str] | None, limit: int
+) -> list[tuple[str, str, str, str]]:
+    """(text, operator, family, description) per candidate; wraps fragments that need it."""
+    from .rewrites import generate
+
     try:
-        out, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        out, _ = proc.communicate()
-    log = out.decode("utf-8", "replace")
-    failing, n = _failures_in(log)
-    if (proc.returncode != 0 or timed_out) and n == 0:
-        n = 1
-    return RunOutcome(proc.returncode if not timed_out else -9, failing, n, timed_out,
-                      time.perf_counter() - t0, log[-20000:])
-
-
-def _failures_in(log: str) -> tuple[list[str], int]:
-    from .errors import EmbedmotionError
-    from .failures import parse_failures
-
-    try:
-        rep = parse_failures(log)
+        return [
+            (c.text, c.operator, c.family, c.description)
+            for c in generate(text, language, families=families, limit=limit)
+        ]
+    except UsageError:
+        raise
     except EmbedmotionError:
-        return [], 0
-    ids = sorted({f.test_id or f.message[:80] for f in rep.failures})
-    return ids, len(ids)
+        pass
+    if language not in WRAPPERS:
+        return []
+    pre, suf = WRAPPERS[language]
+    try:
+        cands = generate(pre + text + suf, language, families=families, limit=limit)
+    except UsageError:
+        raise
+    except EmbedmotionError:
+        return []
+    out = []
+    for c in cands:
+        if c.text.startswith(pre) and c.text.endswith(suf):
+            inner = c.text[len(pre) : len(c.text) - len(suf)]
+            if inner != text:
+                out.append((inner, c.operator, c.family, c.description))
+    return out
+
+
+def _families(flaky: bool, failures: Sequence[Failure], language: str) -> list[str]:
+    """Operator families for the failures: ``less-flaky``, or ``repair`` plus the kind's family."""
+    from .remedy import kind_category
+    from .rewrites import operators_for
+
+    if flaky:
+        wanted = ["less-flaky"]
+    else:
+        wanted = ["repair"]
+        for f in failures:
+            fam = _FAMILY_OF_CATEGORY.get(kind_category(f) or "")
+            if fam and fam not in wanted:
+                wanted.append(fam)
+    try:
+        have = {op.family for op in operators_for(language)}
+    except EmbedmotionError:
+        return wanted
+    return [f for f in wanted if f in have] or wanted
+
+
+# ------------------------------------------------------------------------------ embedding
+class _Memo:
+    """An in-memory memo in front of an embedder: the loop re-scores the same texts."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.fingerprint = inner.fingerprint
+        self.dimension = inner.dimension
+        self._memo: dict[tuple[str, bool], np.ndarray] = {}
+
+    def encode(
+        self,
+        texts: Sequence[str],
+        *,
+        batch_size: int = 32,
+        show_progress_bar: bool | None = None,
+        normalize: bool = True,
+    ) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if (t, normalize) not in self._memo]
+        if todo:
+            V = self.inner.encode(
+                todo, batch_size=batch_size, show_progress_bar=False, normalize=normalize
+            )
+            for t, v in zip(todo, V):
+                self._memo[(t, normalize)] = np.asarray(v, dtype=np.float32)
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self._memo[(t, normalize)] for t in texts])
+
+
+_SPACES: dict[str, tuple[Any, EditSpace]] = {}
+_REMEDIES: dict[str, tuple[Any, RemedyModel]] = {}
+
+
+def _key(emb: Any) -> str:
+    return f"{id(emb)}:{emb.fingerprint}"
+
+
+def _curated(emb: Any) -> EditSpace:
+    key = _key(emb)
+    if key not in _SPACES:
+        from .directions import curated_space
+
+        _SPACES[key] = (emb, curated_space(embedder=emb))
+    return _SPACES[key][1]
+
+
+def _direction(flaky: bool, failures: Sequence[Failure], emb: Any) -> Direction:
+    """``less-flaky`` for a flaky suite, else the remedy direction of the failures."""
+    from .geometry import Direction
+    from .remedy import RemedyModel, direction_for_failures
+
+    space = _curated(emb)
+    if flaky or not failures:
+        label = "less-flaky" if flaky else "bugfix"
+        d = Direction("contrast", name=label).fit(space, label=label)
+        d.provenance_.update({"source": "curated", "name": label})
+        return d
+    key = _key(emb)
+    if key not in _REMEDIES:
+        _REMEDIES[key] = (emb, RemedyModel(method="nearest").fit(space, embedder=emb))
+    return direction_for_failures(list(failures)[:5], model=_REMEDIES[key][1])
+
+
+def _motion(before: str, after: str, emb: Any) -> np.ndarray:
+    from .edits import Edit
+    from .fragments import Fragment
+
+    hb, ha = Edit(Fragment.from_text(before), Fragment.from_text(after), "modified").hunk_texts(2)
+    vb, va = emb.encode([hb, ha], normalize=True)
+    return unit(va - vb)
+
+
+def _nudge(direction: Direction, motion: np.ndarray, weight: float, event: str) -> Direction:
+    """Pull the direction towards ``motion`` (weight > 0) or remove part of it (weight < 0)."""
+    from .geometry import Direction as D
+
+    d = direction.vector_
+    if weight < 0:
+        along = float(d @ motion)
+        if along <= 0:
+            return direction
+        v = d + weight * along * motion
+    else:
+        v = d + weight * motion
+    if not np.isfinite(v).all() or float(np.linalg.norm(v)) < 1e-6:
+        return direction
+    prov: dict[str, Any] = dict(direction.provenance_)
+    prov[event] = int(prov.get(event) or 0) + 1
+    return D.from_vector(unit(v), provenance=prov)
+
+
+def _score(
+    cands: list[_Candidate], sites: list[_Site], direction: Direction | None, emb: Any
+) -> None:
+    """Fill every candidate's score parts (whatever the strategy: the trace shows them)."""
+    from .suggest import Ranker
+
+    for s, site in enumerate(sites):
+        mine = [c for c in cands if c.site == s]
+        if not mine:
+            continue
+        texts = [c.text for c in mine]
+        if direction is not None:
+            rows = Ranker(emb, direction).score(site.text, texts)
+        else:
+            V = emb.encode([site.text, *texts], normalize=True)
+            rows = [{"closeness": float(v @ V[0])} for v in V[1:]]
+        for c, row in zip(mine, rows):
+            c.parts = {k: round(float(v), 6) for k, v in row.items()}
+            c.parts["suspicion"] = round(site.suspicion, 6)
+
+
+def _order(cands: list[_Candidate], idx: list[int], strategy: str) -> list[int]:
+    def key(i: int) -> tuple[float, int]:
+        p = cands[i].parts
+        base = (
+            p.get("score", p.get("closeness", 0.0))
+            if strategy == "direction"
+            else p.get("closeness", 0.0)
+        )
+        return (-(base + SUSPICION_WEIGHT * p.get("suspicion", 0.0)), i)
+
+    return sorted(idx, key=key)
 
 
 # ------------------------------------------------------------------------------ the loop
-def _scratch(project: Path) -> Path:
-    tmp = Path(tempfile.mkdtemp(prefix="embedmotion-climb-"))
-    dst = tmp / project.name
-    shutil.copytree(project, dst, ignore=IGNORE, symlinks=True)
-    return dst
+def _pool(
+    sites: list[_Site], families: Sequence[str] | None, tried: set[tuple[int, str]]
+) -> list[_Candidate]:
+    """Every untried candidate of every site (the same list whatever the strategy)."""
+    per_site = max(60, MAX_CANDIDATES // max(1, len(sites)))
+    out: list[_Candidate] = []
+    for s, site in enumerate(sites):
+        for text, op, fam, desc in _generate(site.text, site.frag.language, families, per_site):
+            if (s, text) not in tried and text.strip() != site.text.strip():
+                out.append(_Candidate(s, text, op, fam, desc))
+    return out
 
 
-def _splice(file: Path, frag: Fragment, old_text: str, new_text: str) -> None:
-    data = file.read_bytes()
-    start = frag.start_byte
-    end = start + len(old_text.encode("utf-8"))
-    if data[start:end].decode("utf-8", "replace") != old_text:
-        raise InputError(f"{file} changed under climb.", fix="Do not edit the scratch copy while climbing.")
-    file.write_bytes(data[:start] + new_text.encode("utf-8") + data[end:])
+def _verdict(res: RunOutcome, base: RunOutcome, green: bool, flaky: bool) -> str:
+    """green / timeout / warmer / colder / neutral, for a candidate's run against the base."""
+    if green:
+        return "green"
+    if res.timed_out:
+        return "timeout"
+    broke = bool(res.failing) and bool(base.failing) and bool(set(res.failing) - set(base.failing))
+    if broke or res.n_failures > base.n_failures:
+        return "colder"
+    if not flaky and res.n_failures < base.n_failures:
+        return "warmer"
+    return "neutral"
 
 
-def _find_target(scratch: Path, target: str | None, outcome: RunOutcome) -> tuple[Path, Fragment]:
-    from .parsing import find_fragment, parse_file
+class _Loop:
+    """The state of one climb (see :func:`climb`): runs, files, suspects, direction."""
 
-    if target:
-        file_part, _, name = target.partition("::")
-        file = scratch / file_part
-        if not file.is_file():
-            raise UsageError(f"--target {target}: no file {file_part} in the project.",
-                             fix="Give a path relative to the project root, e.g. src/app.py::func.")
-        frags = [f for f in parse_file(file, root=scratch).fragments if f.kind != "module"]
-        frag = find_fragment(frags, name) if name else (frags[0] if len(frags) == 1 else None)
-        if frag is None:
-            raise UsageError(f"--target {target}: no such fragment.",
-                             fix="Use FILE::qualified.name (see `embedmotion fragments FILE`).")
-        return file, frag
-    from .failures import blame, parse_failures
+    def __init__(
+        self,
+        root: Path,
+        scratch: Path,
+        command: str,
+        strategy: str,
+        *,
+        budget: int,
+        wall_time: float,
+        seed: int,
+        timeout: float,
+        reruns: int,
+        memory_mb: int,
+        trace: Any,
+    ) -> None:
+        self.root, self.scratch, self.command, self.strategy = root, scratch, command, strategy
+        self.budget, self.wall_time, self.seed = budget, wall_time, seed
+        self.timeout = self.run_timeout = timeout
+        self.reruns, self.memory_mb, self.trace_fh = reruns, memory_mb, trace
+        self.rows: list[dict[str, Any]] = []
+        self.runs = self.attempts = 0
+        self.t0 = time.perf_counter()
+        self.originals: dict[str, bytes] = {}
+        self.sites: list[_Site] = []
+        self.flaky = False
+        self.direction: Direction | None = None
+        self.emb: Any = None
 
-    rep = parse_failures(outcome.log)
-    for b in blame(rep.failures, scratch):
-        # prefer the deepest project frame that is not the test itself
-        frag = b.blamed_fragment if b.blamed_fragment is not None else b.test_fragment
-        if frag is not None:
-            return scratch / frag.path, frag
-    raise UsageError("climb could not tie the failures to a fragment of the project.",
-                     fix="Pass --target FILE::name.")
+    # -- bookkeeping
+    def log(self, row: dict[str, Any]) -> None:
+        row = {"t": round(time.perf_counter() - self.t0, 3), "strategy": self.strategy, **row}
+        self.rows.append(row)
+        if self.trace_fh is not None:
+            self.trace_fh.write(json.dumps(row, default=str) + "\n")
+            self.trace_fh.flush()
 
+    def has_budget(self) -> bool:
+        return self.runs < self.budget and time.perf_counter() - self.t0 < self.wall_time
 
-def _candidates(text: str, language: str, families: Iterable[str] | None) -> list[tuple[str, str]]:
-    from .rewrites import generate
+    def test(self, phase: str) -> RunOutcome:
+        self.runs += 1
+        res = run_tests(
+            self.command, self.scratch, timeout=self.run_timeout, memory_mb=self.memory_mb
+        )
+        self.log({"event": "run", "run": self.runs, "phase": phase, **res.summary()})
+        return res
 
-    return [(c.text, c.operator) for c in generate(text, language, families=families, limit=400)]
+    # -- files
+    def put(self, site: _Site, new_text: str) -> int:
+        """Write ``new_text`` in place of the site's current text; return the byte delta."""
+        file = self.scratch / site.rel
+        data = file.read_bytes()
+        self.originals.setdefault(site.rel, data)
+        old = site.text.encode("utf-8")
+        end = site.start + len(old)
+        if data[site.start : end] != old:
+            raise InputError(
+                f"{site.rel} changed under climb.",
+                fix="Do not edit the scratch copy while climbing.",
+            )
+        new = new_text.encode("utf-8")
+        file.write_bytes(data[: site.start] + new + data[end:])
+        return len(new) - len(old)
+
+    def revert(self, site: _Site, written: str) -> None:
+        """Put the site's current text back where ``written`` (a candidate) is."""
+        current, site.text = site.text, written
+        try:
+            self.put(site, current)
+        finally:
+            site.text = current
+
+    def accept(self, site: _Site, text: str, delta: int) -> None:
+        for other in self.sites:
+            if other is not site and other.rel == site.rel and other.start > site.start:
+                other.start += delta
+        site.text = text
+
+    def files(self) -> dict[str, tuple[str, str]]:
+        out = {}
+        for rel, before in self.originals.items():
+            after = (self.scratch / rel).read_bytes()
+            if after != before:
+                out[rel] = (
+                    before.decode("utf-8", "surrogateescape"),
+                    after.decode("utf-8", "surrogateescape"),
+                )
+        return out
+
+    # -- phases
+    def diagnose(self) -> tuple[RunOutcome, bool]:
+        """Baseline and reruns: (the failing run to start from, green already?)."""
+        first = self.test("baseline")
+        seen = [first]
+        for _ in range(self.reruns - 1):
+            if not self.has_budget():
+                break
+            again = self.test("rerun")
+            seen.append(again)
+            if again.green != first.green or set(again.failing) != set(first.failing):
+                self.flaky = True
+                break
+        fast = [o.seconds for o in seen if not o.timed_out]
+        if fast:
+            self.run_timeout = min(self.timeout, max(10.0, 4 * max(fast) + 5))
+        failing = [o for o in seen if not o.green]
+        return (failing[0], False) if failing else (first, True)
+
+    def prepare(
+        self,
+        base: RunOutcome,
+        target: str | None,
+        families: list[str] | None,
+        embedder: Embedder | None,
+    ) -> list[str] | None:
+        """Suspects, families and direction; returns the families."""
+        self.sites = _sites(self.scratch, target, base.records)
+        language = self.sites[0].frag.language
+        fams = families if families is not None else _families(self.flaky, base.records, language)
+        self.emb = _Memo(embedder if embedder is not None else _default_embedder())
+        try:
+            self.direction = _direction(self.flaky, base.records, self.emb)
+        except EmbedmotionError as exc:
+            self.log({"event": "warning", "message": f"no direction: {exc}"})
+        d = self.direction
+        self.log(
+            {
+                "event": "diagnosis",
+                "flaky": self.flaky,
+                "language": language,
+                "families": fams,
+                "timeout": self.run_timeout,
+                "suspects": [
+                    {"ref": s.ref, "suspicion": round(s.suspicion, 4)} for s in self.sites
+                ],
+                "direction": None
+                if d is None
+                else {
+                    "provenance": d.provenance_,
+                    "vector": [round(float(x), 5) for x in d.vector_],
+                },
+            }
+        )
+        return fams
+
+    def rank(self, cands: list[_Candidate], rng: random.Random) -> list[int]:
+        _score(cands, self.sites, self.direction, self.emb)
+        idx = list(range(len(cands)))
+        if self.strategy == "monkey":
+            rng.shuffle(idx)
+            return idx
+        return _order(cands, idx, self.strategy)
+
+    def attempt(
+        self, cands: list[_Candidate], i: int, rank: int, round_: int, base: RunOutcome
+    ) -> tuple[str, RunOutcome]:
+        """Try candidate ``i``: write it, test it, log it; keep it if green or warmer."""
+        cand = cands[i]
+        site = self.sites[cand.site]
+        before = site.text
+        delta = self.put(site, cand.text)
+        self.attempts += 1
+        res = self.test("attempt")
+        green = res.green
+        for _ in range(self.reruns - 1 if green and self.flaky else 0):
+            if not self.has_budget():  # a flaky suite's candidate must stay green
+                green = False
+                break
+            res = self.test("confirm")
+            if not res.green:
+                green = False
+                break
+        verdict = _verdict(res, base, green, self.flaky)
+        self.log(
+            {
+                "event": "attempt",
+                "attempt": self.attempts,
+                "round": round_,
+                "rank": rank,
+                "id": i,
+                "target": site.ref,
+                "path": site.rel,
+                "operator": cand.operator,
+                "family": cand.family,
+                "description": cand.description,
+                "before": before,
+                "after": cand.text,
+                "diff": _unified(before, cand.text, site.rel),
+                "parts": cand.parts,
+                "outcome": verdict,
+                "tests_before": base.summary(),
+                "tests_after": res.summary(),
+                "runs": self.runs,
+            }
+        )
+        if verdict in ("green", "warmer"):
+            self.accept(site, cand.text, delta)
+        else:
+            self.revert(site, cand.text)
+        if self.direction is not None and self.strategy == "direction" and verdict != "green":
+            weight = {"warmer": WARMER, "neutral": -COLDER_NEUTRAL}.get(verdict, -COLDER)
+            event = "warmer" if weight > 0 else "colder"
+            self.direction = _nudge(
+                self.direction, _motion(before, cand.text, self.emb), weight, event
+            )
+        return verdict, res
+
+    def run(
+        self,
+        target: str | None,
+        families: list[str] | None,
+        embedder: Embedder | None,
+        max_rounds: int,
+    ) -> ClimbResult:
+        base, green = self.diagnose()
+        if green:
+            return self.result(True, "already green", base, 0)
+        fams = self.prepare(base, target, families, embedder)
+        rng = random.Random(self.seed)
+        tried: set[tuple[int, str]] = set()
+        for round_ in range(1, max_rounds + 1):
+            cands = _pool(self.sites, fams, tried)
+            if not cands and families is None and round_ == 1:
+                fams = None  # no candidate of the kind: every family
+                cands = _pool(self.sites, fams, tried)
+            if not cands:
+                return self.result(False, "no candidate left", base, base.n_failures)
+            idx = self.rank(cands, rng)
+            self.log(
+                {
+                    "event": "round",
+                    "round": round_,
+                    "n_candidates": len(cands),
+                    "families": fams,
+                    "pool": [
+                        {
+                            "id": i,
+                            "target": self.sites[cands[i].site].ref,
+                            "operator": cands[i].operator,
+                            "parts": cands[i].parts,
+                        }
+                        for i in idx
+                    ],
+                }
+            )
+            warmer = False
+            rank = 0
+            while idx and self.has_budget() and not warmer:
+                i = idx.pop(0)
+                rank += 1
+                tried.add((cands[i].site, cands[i].text))
+                verdict, res = self.attempt(cands, i, rank, round_, base)
+                if verdict == "green":
+                    return self.result(True, "green", base, 0)
+                if verdict == "warmer":
+                    base, warmer = res, True
+                elif self.direction is not None and self.strategy == "direction":
+                    rest = [cands[j] for j in idx]
+                    _score(rest, self.sites, self.direction, self.emb)
+                    idx = _order(cands, idx, "direction")
+            if not warmer:
+                break
+        if time.perf_counter() - self.t0 >= self.wall_time:
+            reason = "wall time spent"
+        elif self.runs >= self.budget:
+            reason = "budget spent"
+        else:
+            reason = "max rounds reached" if warmer else "no candidate left"
+        return self.result(False, reason, base, base.n_failures)
+
+    def result(self, green: bool, reason: str, base: RunOutcome, after: int) -> ClimbResult:
+        changed = [s for s in self.sites if s.text != s.frag.text]
+        main = changed[0] if changed else (self.sites[0] if self.sites else None)
+        first = next((r for r in self.rows if r.get("event") == "run"), {})
+        return ClimbResult(
+            green,
+            self.attempts,
+            self.runs,
+            time.perf_counter() - self.t0,
+            main.ref if main else "",
+            main.frag.text if main else "",
+            main.text if main else "",
+            self.strategy,
+            self.flaky,
+            self.rows,
+            main.rel if main else "",
+            reason,
+            self.files(),
+            [s.ref for s in self.sites],
+            int(first.get("failures", base.n_failures)),
+            after,
+        )
 
 
 def climb(
@@ -230,203 +738,159 @@ def climb(
     trace: str | os.PathLike[str] | None = None,
     embedder: Embedder | None = None,
     max_rounds: int = 3,
+    memory_mb: int = 4096,
 ) -> ClimbResult:
-    """Repair ``project`` until ``test_command`` passes; see the module docstring."""
+    """Repair ``project`` until ``test_command`` passes; see the module docstring.
+
+    ``budget``: test runs at most; ``wall_time``: seconds at most; ``timeout``:
+    seconds per test run (lowered to 4x the slowest baseline run + 5 s, at least
+    10 s, once the baseline is known); ``reruns``: runs that decide whether the
+    suite is flaky, and the green streak a flaky suite's candidate needs;
+    ``families``: operator families (default: chosen by failure kind);
+    ``max_rounds``: how many times an accepted ("warmer") candidate may become
+    the new base; ``memory_mb``: address-space limit of a test run (0: none).
+    """
     check_param(strategy in STRATEGIES, "strategy", "climb", f"one of {STRATEGIES}", strategy)
-    check_param(isinstance(budget, int) and budget > 0, "budget", "climb", "a positive integer", budget)
+    for name, value in (("budget", budget), ("reruns", reruns), ("max_rounds", max_rounds)):
+        ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+        check_param(ok, name, "climb", "a positive integer", value)
+    check_param(timeout > 0, "timeout", "climb", "a positive number of seconds", timeout)
+    check_param(wall_time > 0, "wall_time", "climb", "a positive number of seconds", wall_time)
     root = Path(project)
     if not root.is_dir():
         raise UsageError(f"{root} is not a directory.", fix="Pass the project's root directory.")
     if not test_command.strip():
-        raise UsageError("climb needs a test command.", fix='e.g. --test "python -m pytest -q tests"')
-    shlex.split(test_command)  # a clear error for unbalanced quotes
-    t_start = time.perf_counter()
-    scratch = _scratch(root)
-    rows: list[dict[str, Any]] = []
-    trace_fh = open(trace, "w", encoding="utf-8") if trace else None  # noqa: SIM115
-    runs = 0
-
-    def log(row: dict[str, Any]) -> None:
-        row = {"t": round(time.perf_counter() - t_start, 3), "strategy": strategy, **row}
-        rows.append(row)
-        if trace_fh is not None:
-            trace_fh.write(json.dumps(row) + "\n")
-            trace_fh.flush()
-
-    def test() -> RunOutcome:
-        nonlocal runs
-        runs += 1
-        return run_tests(test_command, scratch, timeout=timeout)
-
+        raise UsageError(
+            "climb needs a test command.", fix='e.g. --test "python -m pytest -q tests"'
+        )
     try:
-        base = test()
-        log({"event": "baseline", "green": base.green, "failures": base.n_failures,
-             "failing": base.failing, "timed_out": base.timed_out})
-        flaky = False
-        if base.green:
-            # green once; check it is not flaky green
-            for _ in range(reruns - 1):
-                again = test()
-                if not again.green:
-                    flaky, base = True, again
-                    break
-            if not flaky:
-                return _result(True, 0, runs, t_start, "", "", "", strategy, False, rows, "",
-                               "already green")
-        else:
-            for _ in range(reruns - 1):
-                if runs >= budget:
-                    break
-                again = test()
-                if again.green:
-                    flaky = True
-                    break
-        log({"event": "diagnosis", "flaky": flaky})
-        file, frag = _find_target(scratch, target, base)
-        rel = str(file.relative_to(scratch))
-        original = current = frag.text
-        emb = embedder
-        if emb is None:
-            from .embedding import load_embedder
+        shlex.split(test_command)
+    except ValueError as exc:
+        raise UsageError(
+            f"Cannot read the test command {test_command!r}: {exc}.", fix="Check its quotes."
+        ) from None
+    fams = None if families is None else list(families)
+    if fams is not None:
+        from .rewrites import operators_for
 
-            emb = load_embedder()
-        direction = _direction(flaky, base, emb)
-        fam = families if families is not None else (["less-flaky"] if flaky else None)
-        rng = random.Random(seed)
-        attempts = 0
-        rounds = 0
-        while runs < budget and time.perf_counter() - t_start < wall_time and rounds < max_rounds:
-            rounds += 1
-            cands = _candidates(current, frag.language, fam)
-            if not cands:
-                break
-            order = _rank(current, cands, strategy, direction, emb, rng)
-            improved = False
-            tried: set[int] = set()
-            while order and runs < budget and time.perf_counter() - t_start < wall_time:
-                i = order.pop(0)
-                tried.add(i)
-                text, op = cands[i]
-                _splice(file, frag, current, text)
-                attempts += 1
-                res = test()
-                ok = res.green
-                if ok and flaky:  # a flaky suite must stay green over reruns
-                    for _ in range(reruns - 1):
-                        if runs >= budget:
-                            ok = False
-                            break
-                        if not test().green:
-                            ok = False
-                            break
-                broke = bool(set(res.failing) - set(base.failing))
-                better = res.n_failures < base.n_failures and not broke
-                log({"event": "attempt", "attempt": attempts, "operator": op, "green": ok,
-                     "failures_before": base.n_failures, "failures_after": res.n_failures,
-                     "failing_after": res.failing, "timed_out": res.timed_out,
-                     "diff": "".join(difflib.unified_diff([x + "\n" for x in current.splitlines()],
-                                                          [x + "\n" for x in text.splitlines()]))})
-                if ok:
-                    return _result(True, attempts, runs, t_start, rel + "::" + frag.name, original,
-                                   text, strategy, flaky, rows, rel, "green")
-                if better:  # warmer: keep it as the new base and generate again from it
-                    current, base = text, res
-                    improved = True
-                    break
-                _splice(file, frag, text, current)  # revert
-                if strategy == "direction" and direction is not None and res.n_failures >= base.n_failures:
-                    direction = _colder(direction, current, text, emb)
-                    order = _rank(current, cands, strategy, direction, emb, rng, keep=order)
-            if not improved:
-                break
-        reason = "budget spent" if runs >= budget else "no candidate left"
-        return _result(False, attempts, runs, t_start, rel + "::" + frag.name, original, current,
-                       strategy, flaky, rows, rel, reason)
+        operators_for("python", fams)  # a clear error for an unknown family name
+    scratch = scratch_copy(root)
+    trace_fh = None
+    try:
+        trace_fh = open(trace, "w", encoding="utf-8") if trace else None  # noqa: SIM115
+        loop = _Loop(
+            root,
+            scratch,
+            test_command,
+            strategy,
+            budget=budget,
+            wall_time=wall_time,
+            seed=seed,
+            timeout=timeout,
+            reruns=reruns,
+            memory_mb=memory_mb,
+            trace=trace_fh,
+        )
+        loop.log(
+            {
+                "event": "start",
+                "project": str(root),
+                "test_command": test_command,
+                "target": target,
+                "budget": budget,
+                "seed": seed,
+                "reruns": reruns,
+                "wall_time": wall_time,
+                "timeout": timeout,
+            }
+        )
+        result = loop.run(target, fams, embedder, max_rounds)
+        loop.log(
+            {
+                "event": "end",
+                "green": result.green,
+                "reason": result.reason,
+                "attempts": result.attempts,
+                "test_runs": result.test_runs,
+                "seconds": round(result.seconds, 3),
+            }
+        )
+        result.trace = loop.rows
+        return result
     finally:
         if trace_fh is not None:
             trace_fh.close()
         shutil.rmtree(scratch.parent, ignore_errors=True)
 
 
-def _result(green: bool, attempts: int, runs: int, t0: float, target: str, original: str,
-            final: str, strategy: str, flaky: bool, rows: list[dict[str, Any]], path: str,
-            reason: str) -> ClimbResult:
-    return ClimbResult(green, attempts, runs, time.perf_counter() - t0, target, original, final,
-                       strategy, flaky, rows, path, reason)
+def _default_embedder() -> Embedder:
+    from .embedding import load_embedder
+
+    return load_embedder()
 
 
-def _direction(flaky: bool, outcome: RunOutcome, emb: Embedder) -> Direction | None:
-    from .directions import get_direction
-
-    if flaky:
-        return get_direction("less-flaky", embedder=emb)
-    from .errors import EmbedmotionError
-    from .failures import parse_failures
-    from .remedy import direction_for_failures
-
-    try:
-        failures = parse_failures(outcome.log).failures
-    except EmbedmotionError:
-        failures = []
-    if not failures:
-        return get_direction("bugfix", embedder=emb)
-    return direction_for_failures(failures[:5], method="nearest", embedder=emb)
-
-
-def _rank(current: str, cands: list[tuple[str, str]], strategy: str, direction: Direction | None,
-          emb: Embedder, rng: random.Random, keep: list[int] | None = None) -> list[int]:
-    idx = list(range(len(cands))) if keep is None else list(keep)
-    if strategy == "monkey":
-        if keep is None:
-            rng.shuffle(idx)
-        return idx
-    if strategy == "nearest" or direction is None:
-        if keep is not None:
-            return idx
-        V = emb.encode([current] + [cands[i][0] for i in idx], normalize=True)
-        close = V[1:] @ V[0]
-        return [idx[j] for j in sorted(range(len(idx)), key=lambda j: (-close[j], idx[j]))]
-    from .suggest import Ranker
-
-    scores = Ranker(emb, direction).score(current, [cands[i][0] for i in idx])
-    return [idx[j] for j in sorted(range(len(idx)), key=lambda j: (-scores[j]["score"], idx[j]))]
-
-
-def _colder(direction: Direction, current: str, worse: str, emb: Embedder) -> Direction:
-    """Push the direction away from a candidate's motion that made things worse."""
-    from .edits import Edit
-    from .fragments import Fragment
-    from .geometry import Direction as D
-
-    hb, ha = Edit(Fragment.from_text(current), Fragment.from_text(worse), "modified").hunk_texts(2)
-    vb, va = emb.encode([hb, ha], normalize=True)
-    m = unit(va - vb)
-    v = direction.vector_ - COLDER * float(direction.vector_ @ m) * m if float(direction.vector_ @ m) > 0 \
-        else direction.vector_
-    if not np.isfinite(v).all() or float(np.linalg.norm(v)) < 1e-6:
-        return direction
-    prov = dict(direction.provenance_)
-    prov["colder"] = int(prov.get("colder", 0)) + 1
-    return D.from_vector(v, provenance=prov)
-
-
+# ------------------------------------------------------------------------------ applying
 def apply_result(project: str | os.PathLike[str], result: ClimbResult) -> Path:
-    """Write the accepted change into the user's tree (atomic, ``FILE.orig`` backup)."""
-    if not result.green or not result.path:
-        raise UsageError("There is no accepted change to apply.", fix="Only a green climb can be applied.")
-    file = Path(project) / result.path
-    text = file.read_text(encoding="utf-8")
-    if text.count(result.original) != 1:
-        raise InputError(f"{file} changed since climbing (the original fragment is not found once).",
-                         fix="Run climb again.")
-    shutil.copy2(file, file.with_name(file.name + ".orig"))
-    fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.")
+    """Write the accepted change into the user's tree (atomic, ``FILE.orig`` backup).
+
+    Every changed file is checked first (it must still hold what climb started
+    from), then written to a temporary file next to it, backed up and swapped
+    in with :func:`os.replace`.  Returns the (first) file written.
+    """
+    if not result.green or not (result.files or result.path):
+        raise UsageError(
+            "There is no accepted change to apply.",
+            fix="Only a green climb with a change can be applied.",
+        )
+    root = Path(project)
+    changes = result.files or {result.path: (result.original, result.final)}
+    plan: list[tuple[Path, bytes]] = []
+    for rel, (before, after) in sorted(changes.items()):
+        file = root / rel
+        if not file.is_file():
+            raise InputError(f"{file} is missing.", fix="Run climb again on this project.")
+        text = file.read_bytes().decode("utf-8", "surrogateescape")
+        if result.files and text == before:
+            new = after
+        elif len(changes) == 1 and result.original and text.count(result.original) == 1:
+            new = text.replace(result.original, result.final, 1)
+        else:
+            raise InputError(f"{file} changed since climbing.", fix="Run climb again.")
+        plan.append((file, new.encode("utf-8", "surrogateescape")))
+    temps: list[tuple[Path, str]] = []
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text.replace(result.original, result.final, 1))
-        shutil.copymode(file, tmp)
-        os.replace(tmp, file)
+        for file, data in plan:
+            fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            shutil.copymode(file, tmp)
+            temps.append((file, tmp))
+        for file, tmp in temps:
+            shutil.copy2(file, _backup_name(file))
+            os.replace(tmp, file)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return file
+        for _, tmp in temps:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    return plan[0][0]
+
+
+def _backup_name(file: Path) -> Path:
+    cand = file.with_name(file.name + ".orig")
+    n = 1
+    while cand.exists():
+        cand = file.with_name(f"{file.name}.orig.{n}")
+        n += 1
+    return cand
+
+
+__all__ = [
+    "IGNORE",
+    "STRATEGIES",
+    "ClimbResult",
+    "RunOutcome",
+    "Strategy",
+    "apply_result",
+    "climb",
+    "run_tests",
+]

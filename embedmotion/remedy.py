@@ -48,17 +48,34 @@ METHODS = ("nearest", "ridge", "kind")
 #: (regex on "tool kind rule exception message", category) — first match wins.
 KIND_RULES: list[tuple[str, str]] = [
     (r"\bflaky\b|intermittent|nondetermin|timed? ?out|timeout", "less-flaky"),
-    (r"NoneType|NullPointer|null pointer|nil pointer|Cannot read propert(y|ies) of (undefined|null)"
-     r"|Option::unwrap\(\)|is not an object|undefined is not|SEGV|segmentation fault", "null-safety"),
-    (r"ResourceWarning|unclosed|too many open files|leak|open handles|bodyclose|fd leak",
-     "resource-cleanup"),
-    (r"\bmypy\b|\btsc\b|\bpyright\b|TS\d{4}|\[(arg-type|assignment|return-value|union-attr|no-untyped-def)\]"
-     r"|unchecked|raw type", "type-annotations"),
-    (r"\bbandit\b|\bgosec\b|semgrep|injection|CWE-|B6\d\d|G\d{3}\b|format-security|stringop|"
-     r"hardcoded|insecure|spotbugs.*SECURITY", "security"),
-    (r"prefer-const|does not need to be mutable|unused_mut|discards qualifiers|const", "const-correctness"),
-    (r"bare.?except|W0702|E722|unchecked error|errcheck|unused_must_use|unhandled.*rejection"
-     r"|Error return value", "error-handling"),
+    (
+        r"NoneType|NullPointer|null pointer|nil pointer|Cannot read propert(y|ies) of (undefined|null)"
+        r"|Option::unwrap\(\)|is not an object|undefined is not|SEGV|segmentation fault",
+        "null-safety",
+    ),
+    (
+        r"ResourceWarning|unclosed|too many open files|leak|open handles|bodyclose|fd leak",
+        "resource-cleanup",
+    ),
+    (
+        r"\bmypy\b|\btsc\b|\bpyright\b|TS\d{4}|\[(arg-type|assignment|return-value|union-attr|no-untyped-def)\]"
+        r"|unchecked|raw type",
+        "type-annotations",
+    ),
+    (
+        r"\bbandit\b|\bgosec\b|semgrep|injection|CWE-|B6\d\d|G\d{3}\b|format-security|stringop|"
+        r"hardcoded|insecure|spotbugs.*SECURITY",
+        "security",
+    ),
+    (
+        r"prefer-const|does not need to be mutable|unused_mut|discards qualifiers|const",
+        "const-correctness",
+    ),
+    (
+        r"bare.?except|W0702|E722|unchecked error|errcheck|unused_must_use|unhandled.*rejection"
+        r"|Error return value",
+        "error-handling",
+    ),
     (r"\bT201\b|G004|print found|no-console|print_stdout|logging", "logging"),
     (r"\bUP\d{3}\b|pyupgrade|no-var", "modernisation"),
     (r"assert|expected|AssertionError|got .* want|left == right|but was", "bugfix"),
@@ -69,12 +86,21 @@ def failure_text(failure: Any) -> str:
     """The text embedded for a failure: tool, kind, rule, exception and message, then raw lines."""
     if isinstance(failure, str):
         return failure
-    parts = [getattr(failure, "tool", ""), getattr(failure, "kind", ""),
-             getattr(failure, "rule", "") or "", getattr(failure, "exception", "") or "",
-             getattr(failure, "message", "")]
+    parts = [
+        getattr(failure, "tool", ""),
+        getattr(failure, "kind", ""),
+        getattr(failure, "rule", "") or "",
+        getattr(failure, "exception", "") or "",
+        getattr(failure, "message", ""),
+    ]
     head = " ".join(p for p in parts if p)
     raw = getattr(failure, "raw", "") or ""
     return (head + "\n" + "\n".join(raw.splitlines()[:40])).strip()
+
+
+def pair_failure_text(tool: str, text: str) -> str:
+    """How a curated pair's failure is read: the tool's name, then its output."""
+    return f"{tool} {text}" if tool else text
 
 
 def kind_category(failure: Any) -> str | None:
@@ -96,20 +122,37 @@ class RemedyModel:
     ``coef_`` (``ridge``), ``space_`` (the pairs' :class:`EditSpace`).
     """
 
-    def __init__(self, method: RemedyMethod = "nearest", *, k: int = 8, alpha: float = 1.0,
-                 representation: str = DEFAULT_REPRESENTATION) -> None:
+    def __init__(
+        self,
+        method: RemedyMethod = "nearest",
+        *,
+        k: int = 8,
+        alpha: float = 1.0,
+        representation: str = DEFAULT_REPRESENTATION,
+    ) -> None:
         self.method = method
         self.k = k
         self.alpha = alpha
         self.representation = representation
 
-    def fit(self, space: EditSpace | None = None, *, embedder: Embedder | None = None,
-            mask: np.ndarray | None = None) -> RemedyModel:
+    def fit(
+        self,
+        space: EditSpace | None = None,
+        *,
+        embedder: Embedder | None = None,
+        mask: np.ndarray | None = None,
+    ) -> RemedyModel:
         """Fit on the (failure, fix) pairs of ``space`` (default: the curated corpus).
 
         ``mask`` restricts the pairs used (e.g. a training split by project).
         """
-        check_param(self.method in METHODS, "method", "RemedyModel", f"one of {METHODS}", self.method)
+        check_param(
+            self.method in METHODS, "method", "RemedyModel", f"one of {METHODS}", self.method
+        )
+        check_param(
+            isinstance(self.k, int) and self.k > 0, "k", "RemedyModel", "a positive integer", self.k
+        )
+        check_param(self.alpha > 0, "alpha", "RemedyModel", "a positive number", self.alpha)
         if space is None:
             from .directions import curated_space
 
@@ -117,29 +160,64 @@ class RemedyModel:
         emb = embedder or space.embedder
         if emb is None:
             raise UsageError("RemedyModel.fit needs an embedder.", fix="Pass embedder=.")
-        fails = space.frame["failure"].fillna("").astype(str).to_numpy() if "failure" in space.frame \
+        fails = (
+            space.frame["failure"].fillna("").astype(str).to_numpy()
+            if "failure" in space.frame
             else np.array([""] * len(space))
+        )
         keep = fails != ""
         if mask is not None:
+            check_param(
+                np.shape(mask) == (len(space),),
+                "mask",
+                "RemedyModel.fit",
+                f"a boolean array with one entry per edit ({len(space)})",
+                f"shape {np.shape(mask)}",
+            )
             keep &= np.asarray(mask, dtype=bool)
         if keep.sum() < 2:
-            raise UsageError("RemedyModel.fit needs at least two edits that carry a failure.",
-                             fix="Use the curated corpus, or edits with a 'failure' text.")
-        tools = space.frame.get("failure_tool")
-        texts = [(f"{tools.iat[i]} " if tools is not None else "") + fails[i]
-                 for i in np.flatnonzero(keep)]
+            raise UsageError(
+                "RemedyModel.fit needs at least two edits that carry a failure.",
+                fix="Use the curated corpus, or edits with a 'failure' text.",
+            )
+        tools = (
+            space.frame["failure_tool"].fillna("").astype(str).to_numpy()
+            if "failure_tool" in space.frame
+            else np.array([""] * len(space))
+        )
+        texts = [pair_failure_text(tools[i], fails[i]) for i in np.flatnonzero(keep)]
         self.embedder_ = emb
         self.space_ = space
+        self.train_mask_ = (
+            np.ones(len(space), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+        )
         self.rows_ = np.flatnonzero(keep)
         self.failure_vectors_ = emb.encode([failure_text(t) for t in texts], normalize=True)
         self.fix_vectors_ = space.vectors(self.representation)[keep]  # type: ignore[arg-type]
         self.categories_ = space.labels()[keep]
+        self._kind_directions: dict[str, Direction] = {}
         if self.method == "ridge":
             from sklearn.linear_model import Ridge
 
             self.coef_ = Ridge(alpha=self.alpha, fit_intercept=True).fit(
-                self.failure_vectors_, self.fix_vectors_)
+                self.failure_vectors_, self.fix_vectors_
+            )
         return self
+
+    def _kind_direction(self, category: str) -> Direction:
+        """The category's built-in direction, fitted on the training edits only."""
+        if category not in self._kind_directions:
+            from .directions import BUILTIN_METHOD
+
+            X = self.space_.vectors(self.representation)[self.train_mask_]  # type: ignore[arg-type]
+            y = self.space_.has_label(category)[self.train_mask_]
+            d = Direction(
+                BUILTIN_METHOD,  # type: ignore[arg-type]
+                representation=self.representation,  # type: ignore[arg-type]
+                name=category,
+            ).fit(X, y, label=category, model_id=self.space_.model_id)
+            self._kind_directions[category] = d
+        return self._kind_directions[category]
 
     def _check(self) -> None:
         if not hasattr(self, "failure_vectors_"):
@@ -150,27 +228,40 @@ class RemedyModel:
         self._check()
         text = failure_text(failure)
         if self.method == "kind":
-            cat = kind_category(failure) or "bugfix"
-            cats = set(self.categories_.tolist()) | set(self.space_.labels().tolist())
+            rule_cat = kind_category(failure)
+            cats = set(self.space_.labels()[self.train_mask_].tolist())
+            cat = rule_cat or "bugfix"
             if cat not in cats:
                 cat = "bugfix" if "bugfix" in cats else sorted(cats)[0]
-            d = Direction("contrast", representation=self.representation,  # type: ignore[arg-type]
-                          name=cat).fit(self.space_, label=cat)
-            d.provenance_.update({"method": "remedy:kind", "label": cat, "failure": text[:200]})
-            return d
+            base = self._kind_direction(cat)
+            kind_prov: dict[str, Any] = dict(base.provenance_)
+            kind_prov.update(
+                {
+                    "method": "remedy:kind",
+                    "direction_method": base.method,
+                    "label": cat,
+                    "rule_fired": rule_cat is not None,
+                    "failure": text[:200],
+                }
+            )
+            return Direction.from_vector(base.vector_, provenance=kind_prov, name=cat)
         f = self.embedder_.encode([text], normalize=True)[0]
+        prov: dict[str, Any]
         if self.method == "ridge":
             v = self.coef_.predict(f[None, :])[0]
-            prov: dict[str, Any] = {"method": "remedy:ridge", "n_pairs": len(self.rows_)}
+            prov = {"method": "remedy:ridge", "alpha": self.alpha, "n_pairs": len(self.rows_)}
         else:
             sims = self.failure_vectors_ @ f
             top = np.argsort(-sims, kind="stable")[: self.k]
             w = np.clip(sims[top], 1e-6, None)
             v = (w[:, None] * self.fix_vectors_[top]).sum(axis=0) / w.sum()
             labels, counts = np.unique(self.categories_[top], return_counts=True)
-            prov = {"method": "remedy:nearest", "k": self.k,
-                    "neighbours": [str(self.space_.frame["id"].iat[self.rows_[i]]) for i in top],
-                    "label": str(labels[np.argmax(counts)])}
+            prov = {
+                "method": "remedy:nearest",
+                "k": self.k,
+                "neighbours": [str(self.space_.frame["id"].iat[self.rows_[i]]) for i in top],
+                "label": str(labels[np.argmax(counts)]),
+            }
         prov.update({"representation": self.representation, "failure": text[:200]})
         return Direction.from_vector(unit(np.asarray(v, dtype=np.float32)), provenance=prov)
 
@@ -182,20 +273,32 @@ class RemedyModel:
         out = []
         for i in np.argsort(-sims, kind="stable")[:topn]:
             row = self.space_.frame.iloc[int(self.rows_[i])]
-            out.append({"id": str(row["id"]), "similarity": float(sims[i]),
-                        "category": str(self.categories_[i]),
-                        "message": str(row.get("message") or "").splitlines()[0] if row.get("message") else ""})
+            out.append(
+                {
+                    "id": str(row["id"]),
+                    "similarity": float(sims[i]),
+                    "category": str(self.categories_[i]),
+                    "message": str(row.get("message") or "").splitlines()[0]
+                    if row.get("message")
+                    else "",
+                }
+            )
         return out
 
 
 def direction_for_failures(
-    failures: Sequence[Any], *, method: RemedyMethod = "nearest", embedder: Embedder | None = None,
+    failures: Sequence[Any],
+    *,
+    method: RemedyMethod = "nearest",
+    embedder: Embedder | None = None,
     model: RemedyModel | None = None,
 ) -> Direction:
     """One direction for several failures: the normalised mean of their directions."""
     if not failures:
-        raise UsageError("direction_for_failures needs at least one failure.",
-                         fix="Check that the log contains failures (`embedmotion failures LOG`).")
+        raise UsageError(
+            "direction_for_failures needs at least one failure.",
+            fix="Check that the log contains failures (`embedmotion failures LOG`).",
+        )
     model = model or RemedyModel(method=method).fit(embedder=embedder)
     ds = [model.direction(f) for f in failures]
     if len(ds) == 1:

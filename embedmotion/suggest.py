@@ -460,16 +460,9 @@ class _HistoryIndex:
                 return np.full(len(frame), "", dtype=object)
             return frame[name].fillna("").astype(str).to_numpy(dtype=object)
 
-        lang = frame["after_language"] if "after_language" in frame else None
-        if lang is None and "before_language" in frame:
-            lang = frame["before_language"]
-        if lang is not None and "before_language" in frame:
-            lang = lang.fillna(frame["before_language"])
-        self.language = (
-            lang.fillna("").astype(str).to_numpy(dtype=object)
-            if lang is not None
-            else np.full(len(frame), "", dtype=object)
-        )
+        lang = col("after_language")
+        fallback = col("before_language")
+        self.language = np.where(lang != "", lang, fallback)
         self.ids = col("id")
         self.before_text = col("before_text")
         self.after_text = col("after_text")
@@ -534,7 +527,7 @@ def _history(
     vt = np.asarray(embedder.encode([target], normalize=True)[0], dtype=np.float32)
     d = np.asarray(direction.vector_, dtype=np.float32)
     rep = direction.provenance_.get("representation") or space.representation
-    if rep not in RANKER_REPRESENTATIONS or rep == "lexical":
+    if rep not in RANKER_REPRESENTATIONS:
         rep = space.representation
     X = index.unit_vectors(str(rep))
     if X.shape[1] != d.shape[0]:

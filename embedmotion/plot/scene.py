@@ -169,17 +169,21 @@ def _metadata(suffix: str) -> dict[str, Any] | None:
 # -------------------------------------------------------------------------------- labels
 def as_labels(values: Any, n: int, owner: str) -> np.ndarray:
     """A string label per row ('' and missing values become ``(none)``)."""
-    arr = np.asarray(pd.Series(list(values) if not isinstance(values, pd.Series) else values))
-    if arr.shape != (n,):
+    if isinstance(values, np.ndarray) and values.ndim != 1:
         raise UsageError(
-            f"The labels given to {owner} have {arr.shape[0] if arr.ndim else 0} entries, "
-            f"but there are {n} rows.",
+            f"The labels given to {owner} must be one label per row (1-D). "
+            f"Got an array of shape {values.shape} instead."
+        )
+    ser = values.reset_index(drop=True) if isinstance(values, pd.Series) else None
+    if ser is None:
+        ser = pd.Series(values if isinstance(values, np.ndarray) else list(values), dtype=object)
+    if ser.ndim != 1 or len(ser) != n:
+        raise UsageError(
+            f"The labels given to {owner} have {len(ser)} entries, but there are {n} rows.",
             fix="Pass one label per row (the same order as the vectors).",
         )
-    out = pd.Series(arr, dtype=object).map(
-        lambda v: "(none)" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
-    )
-    return np.asarray(out.replace("", "(none)").to_numpy(), dtype=object)
+    ser = ser.astype(object).where(ser.notna(), "").astype(str)
+    return np.asarray(ser.where(ser != "", "(none)").to_numpy(), dtype=object)
 
 
 def pool_labels(
@@ -264,15 +268,18 @@ def sample_rows(
 def label_means(X: Any, labels: np.ndarray, order: list[str], *, chunk: int = 65_536) -> np.ndarray:
     """Exact mean vector of each label (rows of ``X``; chunked, so memmaps stream)."""
     pos = {lab: i for i, lab in enumerate(order)}
-    codes = np.array([pos.get(lab, -1) for lab in labels])
-    d = int(np.shape(X)[1])
-    sums = np.zeros((len(order), d), dtype=np.float64)
-    counts = np.bincount(codes[codes >= 0], minlength=len(order)).astype(np.float64)
+    codes = np.fromiter((pos.get(lab, -1) for lab in labels), dtype=np.int64, count=len(labels))
+    k, d = len(order), int(np.shape(X)[1])
+    sums = np.zeros((k, d), dtype=np.float64)
+    counts = np.bincount(codes[codes >= 0], minlength=k).astype(np.float64)
     for start in range(0, len(codes), chunk):
-        block = np.asarray(X[start : start + chunk], dtype=np.float64)
+        block = np.asarray(X[start : start + chunk], dtype=np.float32)
         c = codes[start : start + chunk]
-        for j in np.unique(c[c >= 0]):
-            sums[j] += block[c == j].sum(axis=0)
+        onehot = np.zeros((len(c), k), dtype=np.float32)
+        ok = c >= 0
+        onehot[np.flatnonzero(ok), c[ok]] = 1.0
+        # (d × rows) @ (rows × k): one BLAS call per chunk (this orientation is the fast one)
+        sums += (block.T @ onehot).T
     return sums / np.maximum(counts, 1)[:, None]
 
 
