@@ -26,8 +26,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check embedmotion tests benchmarks scripts
 	$(BIN)/mypy
 
+# one embedding cache shared by the tests and the notebooks (keyed by model fingerprint + text hash)
+TEST_CACHE ?= .embedmotion/test-cache
+
 test: $(STAMP) lint
-	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -p no:cacheprovider
+	HF_HUB_OFFLINE=1 EMBEDMOTION_TEST_CACHE=$(TEST_CACHE) EMBEDMOTION_CACHE_DIR=$(TEST_CACHE) \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider tests --nbmake notebooks/*.ipynb
 
 bench: $(STAMP)
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done

@@ -224,8 +224,11 @@ def main(argv: list[str] | None = None) -> int:
         rows = [r for r in rows if r["budget"] == args.budget and r["seed"] == args.seed]
         done = {(r["id"], r["strategy"]) for r in rows}
     t0 = time.perf_counter()
-    for spec in specs:
-        for s in args.strategies:  # strategies interleaved: machine load hits them alike
+    for n, spec in enumerate(specs):
+        # strategies interleaved (machine load hits them alike) and rotated (so that no
+        # strategy always pays for embedding a program's candidates the first time)
+        k = n % len(args.strategies)
+        for s in args.strategies[k:] + args.strategies[:k]:
             if (spec["id"], s) in done:
                 continue
             row = run_one(spec, s, args, emb)

@@ -152,7 +152,9 @@ def _ci(x: np.ndarray) -> str:
 def report(
     cases: Sequence[Case], results: dict[str, np.ndarray], groups: dict[str, Sequence[str]]
 ) -> list[str]:
-    head = f"{'method':<24} | {'hit@1 [95% CI]':>17} | {'hit@3 [95% CI]':>17} | {'MRR [95% CI]':>17}"
+    head = (
+        f"{'method':<24} | {'hit@1 [95% CI]':>17} | {'hit@3 [95% CI]':>17} | {'MRR [95% CI]':>17}"
+    )
     lines = [head, "-" * len(head)]
     for name, m in results.items():
         lines.append(f"{name:<24} | {_ci(m[:, 0]):>17} | {_ci(m[:, 1]):>17} | {_ci(m[:, 2]):>17}")
@@ -184,7 +186,10 @@ def main(argv: list[str] | None = None) -> int:
     for n, row in enumerate(rows, 1):
         cases.append(prepare_case(space, row, emb, reps=(DEFAULT_REP,)))
         if n % 10 == 0:
-            print(f"  {n}/{len(rows)} pairs prepared ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+            print(
+                f"  {n}/{len(rows)} pairs prepared ({time.perf_counter() - t0:.0f} s)",
+                file=sys.stderr,
+            )
     rand = np.array([random_metrics(c) for c in cases])
     kind_ok = [kind_category(failure_of(space, c)) == c.category for c in cases]
     print(
@@ -207,7 +212,10 @@ def main(argv: list[str] | None = None) -> int:
                 report(
                     cases,
                     results,
-                    {"category": [c.category for c in cases], "language": [c.language for c in cases]},
+                    {
+                        "category": [c.category for c in cases],
+                        "language": [c.language for c in cases],
+                    },
                 )
             )
         )

@@ -50,6 +50,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -58,7 +59,7 @@ import pandas as pd
 from embedmotion.directions import BUILTIN_METHOD, curated_space
 from embedmotion.embedding import Embedder, LexicalEmbedder, load_embedder
 from embedmotion.errors import EmbedmotionError
-from embedmotion.geometry import Direction, EditSpace, _lexical_edit_vectors
+from embedmotion.geometry import Direction, EditSpace, Representation, _lexical_edit_vectors
 from embedmotion.metrics import bootstrap_ci
 from embedmotion.rewrites import generate, same_code
 from embedmotion.suggest import (
@@ -74,7 +75,7 @@ REPS = ("hunk", "fragment", "diff")
 METHODS = ("mean", "contrast", "probe", "pca")
 WEIGHTS = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0)
 ALPHAS = (0.25, 0.5, 1.0, 2.0, 4.0)
-DEFAULT_REP = "hunk"
+DEFAULT_REP: Representation = "hunk"
 
 
 # ------------------------------------------------------------------------------ sampling
@@ -290,6 +291,27 @@ def decode_scorer(bank: DirectionBank, rep: str, method: str, alpha: float) -> S
     return score
 
 
+def ensemble_scorer(bank: DirectionBank, method: str, w: float) -> Scorer:
+    """The mean alignment over the three representations (each with its own direction)."""
+
+    def score(c: Case) -> np.ndarray:
+        al = [c.motions[r].alignment(bank.get(r, method, c.category, c.project)) for r in REPS]
+        return np.mean(al, axis=0) + w * c.motions[DEFAULT_REP].closeness
+
+    return score
+
+
+def projection_scorer(bank: DirectionBank, rep: str, w: float) -> Scorer:
+    """``m·d`` (the motion's length along d, not its cosine) + w·closeness."""
+
+    def score(c: Case) -> np.ndarray:
+        d = bank.get(rep, "contrast", c.category, c.project)
+        m = c.motions[rep]
+        return np.asarray(m.motion @ d, dtype=np.float64) + w * m.closeness
+
+    return score
+
+
 def nearest_scorer(rep: str = DEFAULT_REP) -> Scorer:
     return lambda c: c.motions[rep].closeness
 
@@ -347,15 +369,29 @@ def grid_table(cases: Sequence[Case], bank: DirectionBank, split: dict[str, str]
     for rep in REPS:
         for method in METHODS:
             for w in WEIGHTS:
-                rows.append((f"{rep:<8} {method:<8} w={w:<4}", direction_scorer(bank, rep, method, w)))
+                rows.append(
+                    (f"{rep:<8} {method:<8} w={w:<4}", direction_scorer(bank, rep, method, w))
+                )
             for a in ALPHAS:
-                rows.append((f"{rep:<8} {method:<8} decode a={a:<4}", decode_scorer(bank, rep, method, a)))
+                rows.append(
+                    (f"{rep:<8} {method:<8} decode a={a:<4}", decode_scorer(bank, rep, method, a))
+                )
+    for method in METHODS:
+        for w in (0.0, 0.1, 0.25, 0.5):
+            rows.append((f"ensemble {method:<8} w={w:<4}", ensemble_scorer(bank, method, w)))
+    for rep in REPS:
+        for w in (0.0, 0.25, 1.0):
+            rows.append((f"{rep:<8} contrast proj w={w:<4}", projection_scorer(bank, rep, w)))
     for method in METHODS:
         for w in (0.0, DEFAULT_CLOSENESS, 1.0):
             rows.append((f"lexical  {method:<8} w={w:<4}", lexical_scorer(bank, method, w)))
     rows.append(("nearest (closeness only)", nearest_scorer()))
     head = f"{'config':<32} | {'dev h@1':>7} {'h@3':>5} {'MRR':>5} | {'test h@1':>8} {'h@3':>5} {'MRR':>5}"
-    lines = [f"dev: {len(dev)} edits, test: {len(test)} edits (split by project)", head, "-" * len(head)]
+    lines = [
+        f"dev: {len(dev)} edits, test: {len(test)} edits (split by project)",
+        head,
+        "-" * len(head),
+    ]
     scored = []
     for name, fn in rows:
         md, mt = evaluate(dev, fn).mean(axis=0), evaluate(test, fn).mean(axis=0)
@@ -406,7 +442,10 @@ def run_accuracy(args: argparse.Namespace) -> int:
         extra = history_extra(space, row, emb, bank) if use_history else []
         cases.append(prepare_case(space, row, emb, reps=reps, extra=extra))
         if n % 10 == 0:
-            print(f"  {n}/{len(rows)} edits prepared ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+            print(
+                f"  {n}/{len(rows)} edits prepared ({time.perf_counter() - t0:.0f} s)",
+                file=sys.stderr,
+            )
     results = {
         f"direction {DEFAULT_REP}/{BUILTIN_METHOD}": evaluate(
             cases, direction_scorer(bank, DEFAULT_REP, BUILTIN_METHOD, DEFAULT_CLOSENESS)
@@ -427,7 +466,9 @@ def run_accuracy(args: argparse.Namespace) -> int:
     if use_history:
         hist = [c for c in cases if any(s == "history" for s in c.sources)]
         by_hist = np.mean([any(c.sources[i] == "history" for i in c.truth) for c in cases])
-        print(f"\nhistory: {len(hist)} edits got transferred candidates; true fix from history: {by_hist:.2f}")
+        print(
+            f"\nhistory: {len(hist)} edits got transferred candidates; true fix from history: {by_hist:.2f}"
+        )
     if args.grid:
         print("\n# tuning grid (choose on dev, read on test)")
         print("\n".join(grid_table(cases, bank, project_split(space, args.seed))))
@@ -442,8 +483,8 @@ def run_accuracy(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------------ latency
 def synthetic_space(n: int, embedder: Embedder, seed: int = 0) -> EditSpace:
     """``n`` edits: texts drawn from the curated corpus, random unit vectors for the arrays."""
-    from embedmotion.edit_vectors import EDIT_ARRAYS
     from embedmotion.datasets import load_edits
+    from embedmotion.edit_vectors import EDIT_ARRAYS
 
     rng = np.random.default_rng(seed)
     cur = load_edits("curated")
@@ -491,37 +532,41 @@ def run_latency(args: argparse.Namespace) -> int:
     d = get_direction("less-flaky", embedder=emb)
     cur = curated_space(embedder=emb)
     lf = np.flatnonzero(cur.has_label("less-flaky"))[: args.targets]
-    targets = [(str(cur.frame["before_text"].iat[i]), str(cur.frame["before_language"].iat[i])) for i in lf]
+    targets = [
+        (str(cur.frame["before_text"].iat[i]), str(cur.frame["before_language"].iat[i])) for i in lf
+    ]
 
     def call(t: str, lang: str, embedder: Embedder = emb) -> Any:
-        return suggest(t, d, language=lang, sources=("history", "rewrites"), space=big, embedder=embedder, k=5)
+        return suggest(
+            t, d, language=lang, sources=("history", "rewrites"), space=big, embedder=embedder, k=5
+        )
 
     t0 = time.perf_counter()
     call(*targets[0])  # warm-up: history index over the big space, model in memory
     t_warm = time.perf_counter() - t0
     for t, lang in targets:  # fill the embedding cache for these targets
         call(t, lang)
-    warm = [s for t, lang in targets for s in _time(lambda t=t, lang=lang: call(t, lang), args.repeats)]
-    hist = [
-        s
-        for t, lang in targets
-        for s in _time(lambda t=t, lang=lang: _history(t, lang, d, big, emb, n_exemplars=3), args.repeats)
-    ]
-    rew = [s for t, lang in targets for s in _time(lambda t=t, lang=lang: generate(t, lang, limit=MAX_CANDIDATES), args.repeats)]
     raw = SentenceTransformerEmbedder()
-    cold = [s for t, lang in targets for s in _time(lambda t=t, lang=lang: call(t, lang, raw), 1)]
     cands = [[c.text for c in generate(t, lang, limit=MAX_CANDIDATES)] for t, lang in targets]
-    rank_cold = [
-        s
-        for (t, _), cs in zip(targets, cands)
-        for s in _time(lambda t=t, cs=cs: Ranker(raw, d).score(t, cs), 1)
-    ]
+    warm: list[float] = []
+    hist: list[float] = []
+    rew: list[float] = []
+    cold: list[float] = []
+    rank_cold: list[float] = []
+    for (t, lang), cs in zip(targets, cands):
+        warm += _time(partial(call, t, lang), args.repeats)
+        hist += _time(partial(_history, t, lang, d, big, emb, n_exemplars=3), args.repeats)
+        rew += _time(partial(generate, t, lang, limit=MAX_CANDIDATES), args.repeats)
+        cold += _time(partial(call, t, lang, raw), 1)
+        rank_cold += _time(partial(Ranker(raw, d).score, t, cs), 1)
     n_c = statistics.fmean(len(c) for c in cands)
 
     def ms(xs: list[float]) -> str:
         return f"median {1000 * statistics.median(xs):8.1f} ms   max {1000 * max(xs):8.1f} ms"
 
-    print(f"# suggest latency: history corpus of {args.n:,} synthetic edits, {len(targets)} less-flaky targets")
+    print(
+        f"# suggest latency: history corpus of {args.n:,} synthetic edits, {len(targets)} less-flaky targets"
+    )
     print(f"building the synthetic space          {t_build:8.1f} s")
     print(f"first call (index build + warm-up)     {t_warm:8.1f} s")
     print(f"suggest, embeddings cached            {ms(warm)}")
@@ -538,8 +583,12 @@ def main(argv: list[str] | None = None) -> int:
     a = sub.add_parser("accuracy", help="top-k accuracy of the true fix on held-out curated edits")
     a.add_argument("--per-category", type=int, default=8)
     a.add_argument("--seed", type=int, default=0)
-    a.add_argument("--grid", action="store_true", help="the tuning grid (embeds every representation)")
-    a.add_argument("--by-subkind", action="store_true", help="also break less-flaky down by sub-kind")
+    a.add_argument(
+        "--grid", action="store_true", help="the tuning grid (embeds every representation)"
+    )
+    a.add_argument(
+        "--by-subkind", action="store_true", help="also break less-flaky down by sub-kind"
+    )
     a.add_argument("--sources", default="rewrites", help="rewrites or rewrites,history")
     lt = sub.add_parser("latency", help="suggest latency with a large history corpus")
     lt.add_argument("--n", type=int, default=100_000)

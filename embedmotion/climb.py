@@ -61,7 +61,9 @@ line, each with ``t`` (seconds since the start), ``strategy`` and ``event``:
                ``target``, ``path``, ``operator``, ``family``, ``description``,
                ``before`` and ``after`` (the fragment's text: embed them to place
                the step), ``diff``, ``parts`` (``score``, ``align``, ``closeness``,
-               ``decode``, ``suspicion``), ``outcome`` (green / warmer / colder /
+               ``decode``, ``suspicion``; ``nearest`` has ``closeness`` and
+               ``suspicion`` only, ``monkey`` none: it ranks, and embeds, nothing),
+               ``outcome`` (green / warmer / colder /
                neutral / timeout), ``tests_before`` and ``tests_after``, ``runs``
 ``end``        ``green``, ``reason``, ``attempts``, ``test_runs``, ``seconds``
 
@@ -71,15 +73,17 @@ and draws the accepted steps; the ``diagnosis`` row's vector is the arrow.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import os
 import random
+import re
 import shlex
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -336,6 +340,29 @@ def _direction(flaky: bool, failures: Sequence[Failure], emb: Any) -> Direction:
     return direction_for_failures(list(failures)[:5], model=_REMEDIES[key][1])
 
 
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
+_DURATION = re.compile(r"\b\d+(\.\d+)?\s?(ms|s)\b")
+
+
+def _stable(failures: Sequence[Failure], scratch: Path) -> list[Failure]:
+    """The failures without what changes from run to run (scratch paths, addresses, timings).
+
+    Their text is embedded into the direction: the same failure must give the same one.
+    """
+    prefixes = sorted(
+        {str(scratch) + os.sep, str(scratch.resolve()) + os.sep}, key=len, reverse=True
+    )
+
+    def clean(text: str) -> str:
+        for p in prefixes:
+            text = text.replace(p, "")
+        return _DURATION.sub("<t>", _ADDRESS.sub("0x…", text))
+
+    return [
+        dataclasses.replace(f, message=clean(f.message), raw=clean(f.raw), id="") for f in failures
+    ]
+
+
 def _motion(before: str, after: str, emb: Any) -> np.ndarray:
     from .edits import Edit
     from .fragments import Fragment
@@ -367,7 +394,7 @@ def _nudge(direction: Direction, motion: np.ndarray, weight: float, event: str) 
 def _score(
     cands: list[_Candidate], sites: list[_Site], direction: Direction | None, emb: Any
 ) -> None:
-    """Fill every candidate's score parts (whatever the strategy: the trace shows them)."""
+    """Fill the candidates' score parts (``direction``: the Ranker's; else closeness only)."""
     from .suggest import Ranker
 
     for s, site in enumerate(sites):
@@ -448,6 +475,7 @@ class _Loop:
         self.budget, self.wall_time, self.seed = budget, wall_time, seed
         self.timeout = self.run_timeout = timeout
         self.reruns, self.memory_mb, self.trace_fh = reruns, memory_mb, trace
+        self.callback: Callable[[dict[str, Any]], None] | None = None
         self.rows: list[dict[str, Any]] = []
         self.runs = self.attempts = 0
         self.t0 = time.perf_counter()
@@ -464,6 +492,8 @@ class _Loop:
         if self.trace_fh is not None:
             self.trace_fh.write(json.dumps(row, default=str) + "\n")
             self.trace_fh.flush()
+        if self.callback is not None:
+            self.callback(row)
 
     def has_budget(self) -> bool:
         return self.runs < self.budget and time.perf_counter() - self.t0 < self.wall_time
@@ -550,7 +580,8 @@ class _Loop:
         fams = families if families is not None else _families(self.flaky, base.records, language)
         self.emb = _Memo(embedder if embedder is not None else _default_embedder())
         try:
-            self.direction = _direction(self.flaky, base.records, self.emb)
+            failures = _stable(base.records, self.scratch)
+            self.direction = _direction(self.flaky, failures, self.emb)
         except EmbedmotionError as exc:
             self.log({"event": "warning", "message": f"no direction: {exc}"})
         d = self.direction
@@ -575,11 +606,12 @@ class _Loop:
         return fams
 
     def rank(self, cands: list[_Candidate], rng: random.Random) -> list[int]:
-        _score(cands, self.sites, self.direction, self.emb)
         idx = list(range(len(cands)))
-        if self.strategy == "monkey":
+        if self.strategy == "monkey":  # ranks nothing, so embeds nothing (its wall time is honest)
             rng.shuffle(idx)
             return idx
+        d = self.direction if self.strategy == "direction" else None  # nearest: no direction
+        _score(cands, self.sites, d, self.emb)
         return _order(cands, idx, self.strategy)
 
     def attempt(
@@ -739,6 +771,7 @@ def climb(
     embedder: Embedder | None = None,
     max_rounds: int = 3,
     memory_mb: int = 4096,
+    callback: Callable[[dict[str, Any]], None] | None = None,
 ) -> ClimbResult:
     """Repair ``project`` until ``test_command`` passes; see the module docstring.
 
@@ -748,7 +781,8 @@ def climb(
     suite is flaky, and the green streak a flaky suite's candidate needs;
     ``families``: operator families (default: chosen by failure kind);
     ``max_rounds``: how many times an accepted ("warmer") candidate may become
-    the new base; ``memory_mb``: address-space limit of a test run (0: none).
+    the new base; ``memory_mb``: address-space limit of a test run (0: none);
+    ``callback``: called with every trace row as it happens (progress display).
     """
     check_param(strategy in STRATEGIES, "strategy", "climb", f"one of {STRATEGIES}", strategy)
     for name, value in (("budget", budget), ("reruns", reruns), ("max_rounds", max_rounds)):
@@ -769,6 +803,11 @@ def climb(
         raise UsageError(
             f"Cannot read the test command {test_command!r}: {exc}.", fix="Check its quotes."
         ) from None
+    if target and not (root / target.partition("::")[0]).is_file():
+        raise UsageError(
+            f"--target {target}: no file {target.partition('::')[0]} in {root}.",
+            fix="Give FILE or FILE::qualified.name, relative to the project root.",
+        )
     fams = None if families is None else list(families)
     if fams is not None:
         from .rewrites import operators_for
@@ -791,6 +830,7 @@ def climb(
             memory_mb=memory_mb,
             trace=trace_fh,
         )
+        loop.callback = callback
         loop.log(
             {
                 "event": "start",

@@ -47,6 +47,8 @@ CURATED_COLUMNS = [
     "failure",
 ]
 DATASETS = ("curated",)
+_EXT = {"python": ".py", "javascript": ".js", "typescript": ".ts", "tsx": ".tsx", "java": ".java",
+        "go": ".go", "rust": ".rs", "c": ".c", "cpp": ".cpp"}
 
 
 def data_dir() -> Path:
@@ -169,7 +171,8 @@ def table_to_edits(df: pd.DataFrame, *, source_column: str = "project") -> list[
 
     out: list[Edit] = []
     for r in df.to_dict("records"):
-        path = f"{r['project']}/{r['id']}"
+        # the path must not carry the id or category: diff texts embed it
+        path = f"{r['project']}/snippet{_EXT.get(r['language'], '.txt')}"
         before = _fragment(r["before"], r["language"], path, r["id"])
         after = _fragment(r["after"], r["language"], path, before.name)
         out.append(

@@ -45,40 +45,77 @@ if TYPE_CHECKING:
 RemedyMethod = Literal["nearest", "ridge", "kind"]
 METHODS = ("nearest", "ridge", "kind")
 
-#: (regex on "tool kind rule exception message", category) — first match wins.
+#: (regex on "tool kind rule exception message + output", category) — first match wins,
+#: case-insensitive.  Tool-specific codes come first (a type checker's message that
+#: mentions a ``timeout`` parameter is still a typing problem), then runtime symptoms,
+#: then the softer signs of flakiness (timeouts, sleeps, the network), and a failed
+#: assertion with nothing more specific is a ``bugfix``.
 KIND_RULES: list[tuple[str, str]] = [
-    (r"\bflaky\b|intermittent|nondetermin|timed? ?out|timeout", "less-flaky"),
-    (
-        r"NoneType|NullPointer|null pointer|nil pointer|Cannot read propert(y|ies) of (undefined|null)"
-        r"|Option::unwrap\(\)|is not an object|undefined is not|SEGV|segmentation fault",
+    (  # nullability reported by a type checker is fixed with a null check
+        r"Item \"None\" of|\[union-attr\]|possibly '?(None|null|undefined)|Object is possibly"
+        r"|\bTS(2531|2532|2533|18047|18048)\b|\bNP_NULL|NullAway",
         "null-safety",
     ),
     (
-        r"ResourceWarning|unclosed|too many open files|leak|open handles|bodyclose|fd leak",
-        "resource-cleanup",
-    ),
-    (
-        r"\bmypy\b|\btsc\b|\bpyright\b|TS\d{4}|\[(arg-type|assignment|return-value|union-attr|no-untyped-def)\]"
-        r"|unchecked|raw type",
+        r"\bmypy\b|\bpyright\b|\btsc\b|\bTS\d{4}\b|\bANN\d{3}\b|no-explicit-any"
+        r"|no-unsafe-(assignment|member-access|call|return|argument)|implicit Optional"
+        r"|\[(arg-type|assignment|return-value|no-untyped-def|no-untyped-call|var-annotated"
+        r"|type-arg|attr-defined|override|call-arg|no-any-return|typeddict-item)\]"
+        r"|Dynamically typed expressions|unchecked (call|conversion|cast)|raw type",
         "type-annotations",
     ),
     (
-        r"\bbandit\b|\bgosec\b|semgrep|injection|CWE-|B6\d\d|G\d{3}\b|format-security|stringop|"
-        r"hardcoded|insecure|spotbugs.*SECURITY",
+        r"\bbandit\b|\bgosec\b|semgrep|spotbugs|find-?sec-?bugs|\bS[1-7]\d\d\b|\bB[1-7]\d\d\b"
+        r"|\bG[1-6]0\d\b|security/detect-|CWE-\d+|injection|path traversal|format-security"
+        r"|buffer-overflow|buffer overflow|stack-buffer|heap-buffer|stringop-overflow"
+        r"|hard-?coded (password|secret|credential|key)|insecure|unsafe deserializ",
         "security",
     ),
     (
-        r"prefer-const|does not need to be mutable|unused_mut|discards qualifiers|const",
+        r"ResourceWarning|unclosed|too many open files|EMFILE|\bleak(s|ed|ing)?\b|LeakSanitizer"
+        r"|open handles?\b|bodyclose|fd leak|still running|not closed|never closed"
+        r"|resource leak|did not exit",
+        "resource-cleanup",
+    ),
+    (
+        r"NoneType|NullPointer|null pointer|nil pointer|Cannot read propert(y|ies) of (undefined|null)"
+        r"|Option::unwrap\(\)|on a `None` value|is not an object|undefined is not|\bSEGV\b"
+        r"|segmentation fault|null reference|is (null|undefined)\b",
+        "null-safety",
+    ),
+    (
+        r"\bflaky\b|intermittent|nondetermin|\brerun|passed on retry|DATA RACE|race condition"
+        r"|EADDRINUSE|address already in use|ECONNREFUSED|connection refused|connect timed out"
+        r"|ConnectTimeout|UnknownHost|getaddrinfo|dial tcp|timed? ?out|timeout|was never awaited"
+        r"|not wrapped in act|after (the )?tests? (are|is) done|time\.sleep|Thread\.sleep"
+        r"|time\.Sleep|setTimeout",
+        "less-flaky",
+    ),
+    (
+        r"prefer-const|never reassigned|does not need to be mutable|unused_mut"
+        r"|discards .?const|read-only (variable|location)|could be (declared )?const"
+        r"|const-correctness|FinalLocalVariable|FinalParameters|should be (declared )?final"
+        r"|prefer-readonly|\bconst\b.*qualifier",
         "const-correctness",
     ),
     (
-        r"bare.?except|W0702|E722|unchecked error|errcheck|unused_must_use|unhandled.*rejection"
-        r"|Error return value",
+        r"bare.?except|\bE722\b|\bW0702\b|\bW0718\b|broad-except|\bBLE001\b|\bTRY\d{3}\b"
+        r"|\bB904\b|unchecked error|errcheck|unused_must_use|unused `Result`|unhandled.*rejection"
+        r"|Error return value|is not checked|DID NOT RAISE|printStackTrace"
+        r"|`Result::unwrap\(\)` on an `Err`",
         "error-handling",
     ),
-    (r"\bT201\b|G004|print found|no-console|print_stdout|logging", "logging"),
-    (r"\bUP\d{3}\b|pyupgrade|no-var", "modernisation"),
-    (r"assert|expected|AssertionError|got .* want|left == right|but was", "bugfix"),
+    (
+        r"\bT20[13]\b|\bG00[1-4]\b|\bG010\b|print found|no-console|print_stdout"
+        r"|logging-fstring|\bW1203\b|logging",
+        "logging",
+    ),
+    (r"\bUP\d{3}\b|pyupgrade|no-var\b|prefer-template|deprecat", "modernisation"),
+    (r"too slow|quadratic|N\+1|\bPERF\d{3}\b|performance budget", "performance"),
+    (
+        r"assert|expected|got .* want|left == right|but was|to(Be|Equal)\(|mismatch",
+        "bugfix",
+    ),
 ]
 
 

@@ -116,10 +116,11 @@ def test_direction_axes_are_projections(blobs) -> None:
         assert np.var(R @ (v / np.linalg.norm(v))) <= var_y + 1e-6
     assert axes.axis_names()[0] == "projection on alpha"
     # by spec, with a resolver
-    red = reducer_from_spec("direction:alpha,beta", get_direction={"alpha": da, "beta": db}.get)
+    known = {"alpha": da, "beta": db}
+    red = reducer_from_spec("direction:alpha,beta", get_direction=lambda n: known[n])
     assert np.allclose(red.fit_transform(X), xy, atol=1e-5)
     with pytest.raises(UsageError, match="one or two directions"):
-        reducer_from_spec("direction:", get_direction={}.get)
+        reducer_from_spec("direction:", get_direction=lambda n: known[n])
     with pytest.raises(UsageError, match="'reducer' parameter must be one of"):
         reducer_from_spec("tsne")
 
@@ -140,14 +141,14 @@ def test_points_static_and_interactive(blobs) -> None:
     counts = {k: int((labels == k).sum()) for k in "abc"}
     assert scene.counts == counts and scene.n_shown == 300
     fig = scene.to_matplotlib()
-    assert fig._suptitle.get_text() == "Blobs"
+    assert fig.get_suptitle() == "Blobs"
     sub = fig.axes[0].get_title()
     assert "all-MiniLM-L6-v2" in sub and "PCA" in sub
     legend = _legend(fig)
     assert {f"{k} ({counts[k]})" for k in "abc"} <= set(legend) and "mean of a label" in legend
     by_gid = {c.get_gid(): c for c in fig.axes[0].collections}
-    assert {k: len(by_gid[f"points:{k}"].get_offsets()) for k in "abc"} == counts
-    assert len(by_gid["means"].get_offsets()) == 3
+    assert {k: np.asarray(by_gid[f"points:{k}"].get_offsets()).shape[0] for k in "abc"} == counts
+    assert np.asarray(by_gid["means"].get_offsets()).shape[0] == 3
     # exact means: PCA is linear, so the star is the mean of the label's points
     for _, r in scene.means.iterrows():
         pts = scene.points[scene.points["label"] == r["label"]]
@@ -209,7 +210,7 @@ def test_edit_space_and_arrows(curated_space) -> None:
     fig = arrows.to_matplotlib()
     ax = fig.axes[0]
     quivers = {c.get_gid(): c for c in ax.collections if (c.get_gid() or "").startswith("arrows:")}
-    assert sum(q.N for q in quivers.values()) == arrows.n_shown
+    assert sum(getattr(q, "N", 0) for q in quivers.values()) == arrows.n_shown
     means = [t for t in ax.texts if (t.get_gid() or "").startswith("mean-arrow:")]
     assert len(means) == len(cats)
     assert "mean arrow of a label (bold)" in _legend(fig)

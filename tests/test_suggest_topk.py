@@ -48,67 +48,67 @@ CASES: list[Case] = [
         "python",
         "less-flaky",
         "seed-randomness",
-        d('''
+        d("""
         def test_sample_batch_has_requested_size():
             records = [{"id": i, "score": i * 0.5} for i in range(200)]
             batch = random.sample(records, 25)
             assert len(batch) == 25
             assert len({r["id"] for r in batch}) == 25
-        '''),
-        d('''
+        """),
+        d("""
         def test_sample_batch_has_requested_size():
             rng = random.Random(42)
             records = [{"id": i, "score": i * 0.5} for i in range(200)]
             batch = rng.sample(records, 25)
             assert len(batch) == 25
             assert len({r["id"] for r in batch}) == 25
-        '''),
+        """),
     ),
     Case(
         "sleep-javascript",
         "javascript",
         "less-flaky",
         "sleep-to-wait",
-        d('''
+        d("""
         test("upload marks the file as processed", async () => {
           const job = uploader.enqueue("invoice-2031.pdf");
           await new Promise((resolve) => setTimeout(resolve, 1500));
           expect(job.state).toBe("processed");
         });
-        '''),
-        d('''
+        """),
+        d("""
         test("upload marks the file as processed", async () => {
           const job = uploader.enqueue("invoice-2031.pdf");
           await waitFor(() => expect(job.state).toBe("processed"));
         });
-        '''),
+        """),
     ),
     Case(
         "await-typescript",
         "typescript",
         "less-flaky",
         "await-async",
-        d('''
+        d("""
         it("stores the refreshed token", async () => {
           const session = new Session(store);
           session.refresh();
           expect(store.get("token")).toBe("t-2");
         });
-        '''),
-        d('''
+        """),
+        d("""
         it("stores the refreshed token", async () => {
           const session = new Session(store);
           await session.refresh();
           expect(store.get("token")).toBe("t-2");
         });
-        '''),
+        """),
     ),
     Case(
         "order-go",
         "go",
         "less-flaky",
         "order-unordered",
-        d('''
+        d("""
         func TestActiveUserNames(t *testing.T) {
         \treg := NewRegistry()
         \treg.Add(User{Name: "ana", Active: true})
@@ -118,8 +118,8 @@ CASES: list[Case] = [
         \t\tt.Fatalf("got %v", names)
         \t}
         }
-        '''),
-        d('''
+        """),
+        d("""
         func TestActiveUserNames(t *testing.T) {
         \treg := NewRegistry()
         \treg.Add(User{Name: "ana", Active: true})
@@ -130,31 +130,31 @@ CASES: list[Case] = [
         \t\tt.Fatalf("got %v", names)
         \t}
         }
-        '''),
+        """),
     ),
     Case(
         "freeze-python",
         "python",
         "less-flaky",
         "freeze-time",
-        d('''
+        d("""
         def test_token_expires_after_one_hour():
             token = issue_token(user_id=7, ttl=timedelta(hours=1))
             assert token.expires_at == datetime.now() + timedelta(hours=1)
-        '''),
-        d('''
+        """),
+        d("""
         @freeze_time("2024-01-01 12:00:00")
         def test_token_expires_after_one_hour():
             token = issue_token(user_id=7, ttl=timedelta(hours=1))
             assert token.expires_at == datetime.now() + timedelta(hours=1)
-        '''),
+        """),
     ),
     Case(
         "state-java",
         "java",
         "less-flaky",
         "isolate-shared-state",
-        d('''
+        d("""
         class InvoiceNumberingTest {
             private static final InvoiceSequence sequence = new InvoiceSequence("INV");
 
@@ -169,8 +169,8 @@ CASES: list[Case] = [
                 assertEquals("INV-0002", sequence.next());
             }
         }
-        '''),
-        d('''
+        """),
+        d("""
         class InvoiceNumberingTest {
             private InvoiceSequence sequence;
 
@@ -190,50 +190,50 @@ CASES: list[Case] = [
                 assertEquals("INV-0002", sequence.next());
             }
         }
-        '''),
+        """),
     ),
     Case(
         "state-python",
         "python",
         "less-flaky",
         "isolate-shared-state",
-        d('''
+        d("""
         def test_debug_flag_enables_verbose_logs():
             os.environ["APP_DEBUG"] = "1"
             config = load_config()
             assert config.log_level == "DEBUG"
-        '''),
-        d('''
+        """),
+        d("""
         def test_debug_flag_enables_verbose_logs(monkeypatch):
             monkeypatch.setenv("APP_DEBUG", "1")
             config = load_config()
             assert config.log_level == "DEBUG"
-        '''),
+        """),
     ),
     Case(
         "timeout-python",
         "python",
         "less-flaky",
         "timeout-retry",
-        d('''
+        d("""
         def test_health_endpoint_reports_ok(live_server):
             resp = requests.get(live_server.url + "/health")
             assert resp.status_code == 200
             assert resp.json()["status"] == "ok"
-        '''),
-        d('''
+        """),
+        d("""
         def test_health_endpoint_reports_ok(live_server):
             resp = requests.get(live_server.url + "/health", timeout=10)
             assert resp.status_code == 200
             assert resp.json()["status"] == "ok"
-        '''),
+        """),
     ),
     Case(
         "port-go",
         "go",
         "less-flaky",
         "network-isolation",
-        d('''
+        d("""
         func TestServerAnswersPing(t *testing.T) {
         \tln, err := net.Listen("tcp", "127.0.0.1:8080")
         \tif err != nil {
@@ -245,8 +245,8 @@ CASES: list[Case] = [
         \t\tt.Fatalf("got %q", got)
         \t}
         }
-        '''),
-        d('''
+        """),
+        d("""
         func TestServerAnswersPing(t *testing.T) {
         \tln, err := net.Listen("tcp", "127.0.0.1:0")
         \tif err != nil {
@@ -258,7 +258,7 @@ CASES: list[Case] = [
         \t\tt.Fatalf("got %q", got)
         \t}
         }
-        '''),
+        """),
     ),
     # ------------------------------------------------------------------ other categories
     Case(
@@ -266,13 +266,13 @@ CASES: list[Case] = [
         "java",
         "null-safety",
         "null-guard",
-        d('''
+        d("""
         public String shippingLabel(Order order) {
             Address address = order.getShippingAddress();
             return address.getStreet() + ", " + address.getCity();
         }
-        '''),
-        d('''
+        """),
+        d("""
         public String shippingLabel(Order order) {
             Address address = order.getShippingAddress();
             if (address == null) {
@@ -280,20 +280,20 @@ CASES: list[Case] = [
             }
             return address.getStreet() + ", " + address.getCity();
         }
-        '''),
+        """),
     ),
     Case(
         "nil-go",
         "go",
         "null-safety",
         "nil-check",
-        d('''
+        d("""
         func (s *Service) OwnerEmail(repoID int64) string {
         \trepo := s.repos.Find(repoID)
         \treturn repo.Owner.Email
         }
-        '''),
-        d('''
+        """),
+        d("""
         func (s *Service) OwnerEmail(repoID int64) string {
         \trepo := s.repos.Find(repoID)
         \tif repo == nil {
@@ -301,32 +301,32 @@ CASES: list[Case] = [
         \t}
         \treturn repo.Owner.Email
         }
-        '''),
+        """),
     ),
     Case(
         "with-python",
         "python",
         "resource-cleanup",
         "with-statement",
-        d('''
+        d("""
         def count_error_lines(path):
             log = open(path, encoding="utf-8")
             count = sum(1 for line in log if "ERROR" in line)
             return count
-        '''),
-        d('''
+        """),
+        d("""
         def count_error_lines(path):
             with open(path, encoding="utf-8") as log:
                 count = sum(1 for line in log if "ERROR" in line)
             return count
-        '''),
+        """),
     ),
     Case(
         "defer-go",
         "go",
         "resource-cleanup",
         "defer-close",
-        d('''
+        d("""
         func readManifest(path string) (*Manifest, error) {
         \tf, err := os.Open(path)
         \tif err != nil {
@@ -338,8 +338,8 @@ CASES: list[Case] = [
         \t}
         \treturn &m, nil
         }
-        '''),
-        d('''
+        """),
+        d("""
         func readManifest(path string) (*Manifest, error) {
         \tf, err := os.Open(path)
         \tif err != nil {
@@ -352,65 +352,65 @@ CASES: list[Case] = [
         \t}
         \treturn &m, nil
         }
-        '''),
+        """),
     ),
     Case(
         "twr-java",
         "java",
         "resource-cleanup",
         "try-with-resources",
-        d('''
+        d("""
         static List<String> readHeader(Path csv) throws IOException {
             BufferedReader reader = Files.newBufferedReader(csv);
             String first = reader.readLine();
             return Arrays.asList(first.split(","));
         }
-        '''),
-        d('''
+        """),
+        d("""
         static List<String> readHeader(Path csv) throws IOException {
             try (BufferedReader reader = Files.newBufferedReader(csv)) {
                 String first = reader.readLine();
                 return Arrays.asList(first.split(","));
             }
         }
-        '''),
+        """),
     ),
     Case(
         "except-python",
         "python",
         "error-handling",
         "narrow-except",
-        d('''
+        d("""
         def load_settings(path):
             try:
                 with open(path, encoding="utf-8") as fh:
                     return json.load(fh)
             except:
                 return {}
-        '''),
-        d('''
+        """),
+        d("""
         def load_settings(path):
             try:
                 with open(path, encoding="utf-8") as fh:
                     return json.load(fh)
             except (OSError, json.JSONDecodeError):
                 return {}
-        '''),
+        """),
     ),
     Case(
         "checkerr-go",
         "go",
         "error-handling",
         "check-return-value",
-        d('''
+        d("""
         func (s *Store) Flush() error {
         \ts.mu.Lock()
         \tdefer s.mu.Unlock()
         \ts.file.Sync()
         \treturn nil
         }
-        '''),
-        d('''
+        """),
+        d("""
         func (s *Store) Flush() error {
         \ts.mu.Lock()
         \tdefer s.mu.Unlock()
@@ -419,20 +419,20 @@ CASES: list[Case] = [
         \t}
         \treturn nil
         }
-        '''),
+        """),
     ),
     Case(
         "logerr-go",
         "go",
         "error-handling",
         "check-return-value",
-        d('''
+        d("""
         func saveReport(path string, data []byte) {
         \tos.WriteFile(path, data, 0o644)
         \tlog.Printf("report written to %s", path)
         }
-        '''),
-        d('''
+        """),
+        d("""
         func saveReport(path string, data []byte) {
         \tif err := os.WriteFile(path, data, 0o644); err != nil {
         \t\tlog.Printf("writing report %s: %v", path, err)
@@ -440,7 +440,7 @@ CASES: list[Case] = [
         \t}
         \tlog.Printf("report written to %s", path)
         }
-        '''),
+        """),
         missing="check-error for Go functions without an error result (log and return)",
     ),
     Case(
@@ -448,27 +448,27 @@ CASES: list[Case] = [
         "typescript",
         "const-correctness",
         "let-to-const",
-        d('''
+        d("""
         export function formatTotal(items: LineItem[]): string {
           let total = items.reduce((sum, item) => sum + item.price * item.quantity, 0);
           let currency = items.length > 0 ? items[0].currency : "EUR";
           return `${total.toFixed(2)} ${currency}`;
         }
-        '''),
-        d('''
+        """),
+        d("""
         export function formatTotal(items: LineItem[]): string {
           const total = items.reduce((sum, item) => sum + item.price * item.quantity, 0);
           const currency = items.length > 0 ? items[0].currency : "EUR";
           return `${total.toFixed(2)} ${currency}`;
         }
-        '''),
+        """),
     ),
     Case(
         "bound-java",
         "java",
         "bugfix",
         "off-by-one",
-        d('''
+        d("""
         static double averageLatency(long[] samples) {
             long total = 0;
             for (int i = 0; i <= samples.length; i++) {
@@ -476,8 +476,8 @@ CASES: list[Case] = [
             }
             return (double) total / samples.length;
         }
-        '''),
-        d('''
+        """),
+        d("""
         static double averageLatency(long[] samples) {
             long total = 0;
             for (int i = 0; i < samples.length; i++) {
@@ -485,7 +485,7 @@ CASES: list[Case] = [
             }
             return (double) total / samples.length;
         }
-        '''),
+        """),
     ),
 ]
 
@@ -530,7 +530,9 @@ def directions(curated_space) -> dict[str, Direction]:
         for c in CASES
     ],
 )
-def test_known_fix_is_suggested_in_top3(case: Case, directions, curated_space, default_embedder) -> None:
+def test_known_fix_is_suggested_in_top3(
+    case: Case, directions, curated_space, default_embedder
+) -> None:
     res = suggest(
         case.before,
         directions[case.category],
