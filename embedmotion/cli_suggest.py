@@ -143,12 +143,14 @@ def suggest(
                 fail(f"No failure could be tied to a fragment under {root}; give TARGET explicitly.")
             b0 = blamed[0]
             frag0 = b0.blamed_fragment or b0.test_fragment
+            assert frag0 is not None
             target = f"{Path(root) / frag0.path}::{frag0.name}"
             found = [b0.failure]
         if d is None:
-            d = direction_for_failures(found, method=remedy, embedder=emb)
+            d = direction_for_failures(found, method=remedy, embedder=emb)  # type: ignore[arg-type]
     if target is None:
         fail("Give TARGET (FILE or FILE::name), or --failure LOG to find it.")
+        return
     path, frag = resolve_target(target, language)
     if d is None:
         fail("Give --direction NAME (see `embedmotion direction list`) or --failure LOG.")

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 
 DEFAULT_CLOSENESS = 0.25
 DEFAULT_ALPHA = 0.5
+SUGGEST_REPRESENTATION = "hunk"
 SOURCES = ("rewrites", "history", "user")
 MAX_CANDIDATES = 120
 
@@ -347,6 +348,43 @@ def candidate_motions(
     return Motions((after - before).astype(np.float32), V[idx[:, 2]], V[t_slot])
 
 
+# ---------------------------------------------------------------------------- named directions
+_CURATED: dict[tuple[str, str], EditSpace] = {}
+
+
+def _curated(embedder: Embedder, representation: str = "hunk") -> EditSpace:
+    """The curated space for ``embedder``, built once per process (the default history)."""
+    key = (embedder.fingerprint, representation)
+    if key not in _CURATED:
+        from .directions import curated_space
+
+        _CURATED[key] = curated_space(embedder=embedder, representation=representation)
+    return _CURATED[key]
+
+
+def named_direction(
+    name: str, *, embedder: Embedder, representation: str = SUGGEST_REPRESENTATION
+) -> Direction:
+    """A direction by name as :func:`suggest` uses it: a saved one, else the built-in one.
+
+    The built-in direction of a curated category is fitted with
+    :data:`embedmotion.directions.BUILTIN_METHOD` in ``representation``, on a
+    curated space kept for the process (so repeated calls cost nothing).
+    """
+    from .directions import BUILTIN_METHOD, DirectionStore, builtin_names, get_direction
+
+    store = DirectionStore()
+    if name in store or name not in builtin_names():
+        return get_direction(name, store=store, embedder=embedder)  # saved, or a clear error
+    d = Direction(
+        BUILTIN_METHOD,  # type: ignore[arg-type]
+        representation=representation,  # type: ignore[arg-type]
+        name=name,
+    ).fit(_curated(embedder), label=name)
+    d.provenance_.update({"source": "curated", "name": name})
+    return d
+
+
 # ---------------------------------------------------------------------------- main entry
 def suggest(
     target: str,
@@ -392,9 +430,7 @@ def suggest(
 
         embedder = load_embedder()
     if isinstance(direction, str):
-        from .directions import get_direction
-
-        direction = get_direction(direction, embedder=embedder)
+        direction = named_direction(direction, embedder=embedder)
     pool: list[Suggestion] = []
     exemplars: list[Exemplar] = []
     if "rewrites" in srcs:
@@ -404,9 +440,7 @@ def suggest(
             pool.append(Suggestion(cand.text, "rewrites", cand.description, operator=cand.operator))
     if "history" in srcs:
         if space is None:
-            from .directions import curated_space
-
-            space = curated_space(embedder=embedder)
+            space = _curated(embedder)
         exemplars, transferred = _history(
             target, language, direction, space, embedder, n_exemplars=n_exemplars
         )

@@ -293,7 +293,7 @@ def test_cli_climb_json_apply_and_exit_codes(default_embedder, tmp_path, monkeyp
     )
     assert res.exit_code == 0, res.output
     assert "green after" in res.stdout and "applied" in res.stdout
-    assert "+        if v % 2 == 0:" in res.stdout
+    assert "-        if v % 2 == 1:" in res.stdout and "+        if " in res.stdout
     assert (root / "src/parity.py").read_text() != before
     assert (root / "src/parity.py.orig").read_text() == before
     assert trace.read_text().count('"event": "attempt"') >= 1
