@@ -74,7 +74,7 @@ from embedmotion.suggest import (
 REPS = ("hunk", "fragment", "diff")
 METHODS = ("mean", "contrast", "probe", "pca")
 WEIGHTS = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0)
-ALPHAS = (0.25, 0.5, 1.0, 2.0, 4.0)
+ALPHAS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 DEFAULT_REP: Representation = "hunk"
 
 
@@ -301,11 +301,11 @@ def ensemble_scorer(bank: DirectionBank, method: str, w: float) -> Scorer:
     return score
 
 
-def projection_scorer(bank: DirectionBank, rep: str, w: float) -> Scorer:
+def projection_scorer(bank: DirectionBank, rep: str, w: float, method: str = "contrast") -> Scorer:
     """``m·d`` (the motion's length along d, not its cosine) + w·closeness."""
 
     def score(c: Case) -> np.ndarray:
-        d = bank.get(rep, "contrast", c.category, c.project)
+        d = bank.get(rep, method, c.category, c.project)
         m = c.motions[rep]
         return np.asarray(m.motion @ d, dtype=np.float64) + w * m.closeness
 
@@ -362,43 +362,67 @@ def accuracy_table(
     return lines
 
 
+def _z(x: np.ndarray) -> np.ndarray:
+    sd = float(np.std(x))
+    return (x - np.mean(x)) / sd if sd > 0 else x * 0.0
+
+
+def hybrid_scorer(bank: DirectionBank, rep: str, method: str, lex_method: str) -> Scorer:
+    """z-scored neural projection + z-scored lexical alignment (within one candidate set)."""
+    neural = projection_scorer(bank, rep, 0.0, method)
+    lexical = lexical_scorer(bank, lex_method, 0.0)
+    return lambda c: _z(neural(c)) + _z(lexical(c))
+
+
 def grid_table(cases: Sequence[Case], bank: DirectionBank, split: dict[str, str]) -> list[str]:
     dev = [c for c in cases if split[c.project] == "dev"]
     test = [c for c in cases if split[c.project] == "test"]
+    covered = [c for c in cases if c.covered]
     rows: list[tuple[str, Scorer]] = []
     for rep in REPS:
         for method in METHODS:
             for w in WEIGHTS:
                 rows.append(
-                    (f"{rep:<8} {method:<8} w={w:<4}", direction_scorer(bank, rep, method, w))
+                    (f"{rep:<8} {method:<8} cos  w={w:<4}", direction_scorer(bank, rep, method, w))
+                )
+            for w in WEIGHTS:
+                rows.append(
+                    (f"{rep:<8} {method:<8} proj w={w:<4}", projection_scorer(bank, rep, w, method))
                 )
             for a in ALPHAS:
                 rows.append(
                     (f"{rep:<8} {method:<8} decode a={a:<4}", decode_scorer(bank, rep, method, a))
                 )
     for method in METHODS:
-        for w in (0.0, 0.1, 0.25, 0.5):
-            rows.append((f"ensemble {method:<8} w={w:<4}", ensemble_scorer(bank, method, w)))
-    for rep in REPS:
-        for w in (0.0, 0.25, 1.0):
-            rows.append((f"{rep:<8} contrast proj w={w:<4}", projection_scorer(bank, rep, w)))
+        for w in (0.0, 0.1, 0.25):
+            rows.append((f"ensemble {method:<8} cos  w={w:<4}", ensemble_scorer(bank, method, w)))
     for method in METHODS:
-        for w in (0.0, DEFAULT_CLOSENESS, 1.0):
-            rows.append((f"lexical  {method:<8} w={w:<4}", lexical_scorer(bank, method, w)))
+        for w in (0.0, 0.1, DEFAULT_CLOSENESS, 1.0):
+            rows.append((f"lexical  {method:<8} cos  w={w:<4}", lexical_scorer(bank, method, w)))
+    for rep in REPS:
+        for method in ("mean", "contrast"):
+            rows.append(
+                (f"hybrid {rep:<8} {method:<8}+lex", hybrid_scorer(bank, rep, method, "contrast"))
+            )
     rows.append(("nearest (closeness only)", nearest_scorer()))
-    head = f"{'config':<32} | {'dev h@1':>7} {'h@3':>5} {'MRR':>5} | {'test h@1':>8} {'h@3':>5} {'MRR':>5}"
+    head = (
+        f"{'config':<32} | {'dev h@1':>7} {'h@3':>5} {'MRR':>5} | {'test h@1':>8} {'h@3':>5} {'MRR':>5}"
+        f" | {'cov h@1':>7} {'h@3':>5} {'MRR':>5}"
+    )
     lines = [
-        f"dev: {len(dev)} edits, test: {len(test)} edits (split by project)",
+        f"dev: {len(dev)} edits, test: {len(test)} edits (split by project); "
+        f"cov: the {len(covered)} edits whose fix the operators generate",
         head,
         "-" * len(head),
     ]
     scored = []
     for name, fn in rows:
-        md, mt = evaluate(dev, fn).mean(axis=0), evaluate(test, fn).mean(axis=0)
-        scored.append((name, md, mt))
-    for name, md, mt in scored:
+        md, mt, mc = (evaluate(x, fn).mean(axis=0) for x in (dev, test, covered))
+        scored.append((name, md, mt, mc))
+    for name, md, mt, mc in scored:
         lines.append(
             f"{name:<32} | {md[0]:7.3f} {md[1]:5.3f} {md[2]:5.3f} | {mt[0]:8.3f} {mt[1]:5.3f} {mt[2]:5.3f}"
+            f" | {mc[0]:7.3f} {mc[1]:5.3f} {mc[2]:5.3f}"
         )
     best = max(scored, key=lambda x: (x[1][2], x[1][0]))
     lines.append(f"best on dev (MRR): {best[0].strip()}  -> test MRR {best[2][2]:.3f}")

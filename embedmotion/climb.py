@@ -63,8 +63,8 @@ line, each with ``t`` (seconds since the start), ``strategy`` and ``event``:
                the step), ``diff``, ``parts`` (``score``, ``align``, ``closeness``,
                ``decode``, ``suspicion``; ``nearest`` has ``closeness`` and
                ``suspicion`` only, ``monkey`` none: it ranks, and embeds, nothing),
-               ``outcome`` (green / warmer / colder /
-               neutral / timeout), ``tests_before`` and ``tests_after``, ``runs``
+               ``outcome`` (green / warmer / colder / neutral / timeout),
+               ``tests_before`` and ``tests_after``, ``runs`` (test runs so far)
 ``end``        ``green``, ``reason``, ``attempts``, ``test_runs``, ``seconds``
 
 A plot of the path embeds each attempt's ``before``/``after`` (or their hunks)
@@ -311,7 +311,7 @@ _REMEDIES: dict[str, tuple[Any, RemedyModel]] = {}
 
 
 def _key(emb: Any) -> str:
-    return f"{id(emb)}:{emb.fingerprint}"
+    return f"{id(emb)}:{emb.fingerprint}"  # the caches hold emb: its id is not reused
 
 
 def _curated(emb: Any) -> EditSpace:
@@ -328,6 +328,7 @@ def _direction(flaky: bool, failures: Sequence[Failure], emb: Any) -> Direction:
     from .geometry import Direction
     from .remedy import RemedyModel, direction_for_failures
 
+    emb = getattr(emb, "inner", emb)  # cached per embedder, not per climb's memo
     space = _curated(emb)
     if flaky or not failures:
         label = "less-flaky" if flaky else "bugfix"
