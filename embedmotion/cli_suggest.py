@@ -80,6 +80,8 @@ def user_candidates(spec: str, language: str) -> list[str]:
 def apply_candidate(path: Path, frag: Any, new_text: str) -> Path:
     """Replace the fragment's bytes in ``path`` with ``new_text``; keep ``path.orig``; atomic."""
     data = path.read_bytes()
+    if not frag.text.endswith("\n"):  # the fragment's trailing newline belongs to the file
+        new_text = new_text.rstrip("\n")
     if data[frag.start_byte:frag.end_byte].decode("utf-8") != frag.text:
         fail(f"{path} changed since it was read; run suggest again.")
     new = data[:frag.start_byte] + new_text.encode("utf-8") + data[frag.end_byte:]
