@@ -49,7 +49,7 @@ it was (the scratch copy is removed, the test process group killed).
 **The trace** (``trace=``, and :attr:`ClimbResult.trace`) is one JSON object per
 line, each with ``t`` (seconds since the start), ``strategy`` and ``event``:
 
-``start``      project, test command, strategy, seed, budget, reruns
+``start``      project, scratch copy, test command, target, seed, budget, reruns
 ``run``        one test run: ``run`` (its number), ``phase`` (baseline / rerun /
                attempt / confirm), ``green``, ``failures``, ``failing``,
                ``passed``, ``timed_out``, ``seconds``
@@ -836,6 +836,7 @@ def climb(
             {
                 "event": "start",
                 "project": str(root),
+                "scratch": str(scratch),
                 "test_command": test_command,
                 "target": target,
                 "budget": budget,

@@ -157,6 +157,30 @@ def test_strategies_share_candidates_and_are_reproducible(default_embedder, tmp_
         climb(root, PYTEST, strategy="lucky", **kw)  # type: ignore[arg-type]
 
 
+def test_interrupted_climb_leaves_the_tree_alone(default_embedder, tmp_path):
+    root = _project(tmp_path / "parity", PARITY)
+    before = _tree_digest(root)
+    seen: list[dict] = []
+
+    def interrupt(row: dict) -> None:
+        seen.append(row)
+        if row["event"] == "run" and row["phase"] == "attempt":  # a candidate is written
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        climb(
+            root,
+            PYTEST,
+            target="src/parity.py",
+            reruns=1,
+            embedder=default_embedder,
+            callback=interrupt,
+        )
+    assert seen[0]["event"] == "start" and seen[-1]["phase"] == "attempt"
+    assert not Path(seen[0]["scratch"]).exists()
+    assert _tree_digest(root) == before
+
+
 # ------------------------------------------------------------------ flaky suites
 DICE = {
     "src/dice.py": """import random
