@@ -79,7 +79,7 @@ def run_one(
             spec["test_command"],
             target=spec["target"],
             budget=args.budget,
-            strategy=strategy,
+            strategy=strategy,  # type: ignore[arg-type]
             seed=args.seed,
             reruns=int(spec.get("reruns", args.reruns)),
             wall_time=args.wall_time,
@@ -208,8 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--summary", type=Path, default=None, help="only summarise this results file")
     args = ap.parse_args(argv)
     if args.summary:
-        rows = [json.loads(x) for x in args.summary.read_text().splitlines() if x.strip()]
-        summarize(rows, [s for s in STRATEGIES if any(r["strategy"] == s for r in rows)])
+        saved = [json.loads(x) for x in args.summary.read_text().splitlines() if x.strip()]
+        summarize(saved, [s for s in STRATEGIES if any(r["strategy"] == s for r in saved)])
         return 0
     os.environ.setdefault("GOPROXY", "off")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -6,7 +6,7 @@ operators' after-versions of ``before`` plus the true ``after`` (as in
 ``bench_suggest.py``).  A :class:`~embedmotion.remedy.RemedyModel` is fitted
 with ``mask`` excluding the held-out group, turns the pair's failure text into a
 direction, and the candidates are ranked with suggest's score
-``cos(m, d) + w·closeness``.  Two hold-out schemes:
+``m·d + w·closeness`` (:meth:`embedmotion.suggest.Ranker.parts`).  Two hold-out schemes:
 
 ``project``            the edit's whole project is held out (the others stay)
 ``category-language``  every edit of the same category *and* language is held
@@ -39,7 +39,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_suggest import (  # noqa: E402  (a sibling script)
-    DEFAULT_REP,
     Case,
     prepare_case,
     random_metrics,
@@ -50,10 +49,15 @@ from bench_suggest import (  # noqa: E402  (a sibling script)
 from embedmotion.algebra import unit  # noqa: E402
 from embedmotion.directions import BUILTIN_METHOD, curated_space  # noqa: E402
 from embedmotion.embedding import Embedder, load_embedder  # noqa: E402
-from embedmotion.geometry import Direction, EditSpace  # noqa: E402
+from embedmotion.geometry import Direction, EditSpace, Representation  # noqa: E402
 from embedmotion.metrics import bootstrap_ci  # noqa: E402
-from embedmotion.remedy import RemedyModel, kind_category, pair_failure_text  # noqa: E402
-from embedmotion.suggest import DEFAULT_CLOSENESS  # noqa: E402
+from embedmotion.remedy import (  # noqa: E402
+    METHODS,
+    RemedyModel,
+    kind_category,
+    pair_failure_text,
+)
+from embedmotion.suggest import DEFAULT_CLOSENESS, Ranker  # noqa: E402
 
 HOLDOUTS = ("project", "category-language")
 
@@ -73,33 +77,33 @@ class Fitted:
         self.embedder = embedder
         self.groups = group_of(space, scheme)
         self.fails = space.frame["failure"].fillna("").astype(str).to_numpy() != ""
-        self._models: dict[tuple[str, str, float], RemedyModel] = {}
-        self._dirs: dict[tuple[str, str], np.ndarray] = {}
+        self._models: dict[tuple[str, str, str, float], RemedyModel] = {}
+        self._dirs: dict[tuple[str, str, str], np.ndarray] = {}
 
-    def model(self, method: str, group: str, param: float | None = None) -> RemedyModel:
-        key = (method, group, float(param or 0))
+    def model(self, method: str, rep: str, group: str, param: float | None = None) -> RemedyModel:
+        key = (method, rep, group, float(param or 0))
         if key not in self._models:
             kw: dict[str, float] = {}
             if method == "nearest" and param is not None:
                 kw["k"] = int(param)
             if method == "ridge" and param is not None:
                 kw["alpha"] = float(param)
-            m = RemedyModel(method, **kw)  # type: ignore[arg-type]
+            m = RemedyModel(method, representation=rep, **kw)  # type: ignore[arg-type]
             self._models[key] = m.fit(self.space, embedder=self.embedder, mask=self.groups != group)
         return self._models[key]
 
-    def generic(self, group: str) -> np.ndarray:
-        key = ("generic", group)
+    def generic(self, rep: Representation, group: str) -> np.ndarray:
+        key = ("generic", rep, group)
         if key not in self._dirs:
             train = (self.groups != group) & self.fails
-            self._dirs[key] = unit(self.space.vectors(DEFAULT_REP)[train].mean(axis=0))
+            self._dirs[key] = unit(self.space.vectors(rep)[train].mean(axis=0))
         return self._dirs[key]
 
-    def oracle(self, category: str, group: str) -> np.ndarray:
-        key = (category, group)
+    def oracle(self, rep: Representation, category: str, group: str) -> np.ndarray:
+        key = (category, rep, group)
         if key not in self._dirs:
             train = self.groups != group
-            X = self.space.vectors(DEFAULT_REP)[train]
+            X = self.space.vectors(rep)[train]
             y = self.space.has_label(category)[train]
             self._dirs[key] = Direction(BUILTIN_METHOD).fit(X, y).vector_  # type: ignore[arg-type]
         return self._dirs[key]
@@ -113,30 +117,34 @@ def failure_of(space: EditSpace, case: Case) -> str:
     return pair_failure_text(tool, case.failure)
 
 
-def scorers(space: EditSpace, fitted: Fitted, grid: bool) -> dict[str, Scorer]:
-    w = DEFAULT_CLOSENESS
+def scorers(space: EditSpace, fitted: Fitted, rep: Representation, grid: bool) -> dict[str, Scorer]:
+    """Each ranking: suggest's score (Ranker.parts) along a direction, or a baseline."""
 
-    def along(vec: Callable[[Case, str], np.ndarray]) -> Scorer:
+    def along(vec: Callable[[Case, str], np.ndarray], r: Representation = rep) -> Scorer:
         def score(c: Case, g: str) -> np.ndarray:
-            m = c.motions[DEFAULT_REP]
-            return m.alignment(vec(c, g)) + w * m.closeness
+            d = Direction.from_vector(vec(c, g), provenance={"representation": r})
+            return Ranker(fitted.embedder, d).parts(c.motions[r])["score"]
 
         return score
 
-    def remedy(method: str, param: float | None = None) -> Scorer:
+    def remedy(method: str, param: float | None = None, r: Representation = rep) -> Scorer:
         return along(
-            lambda c, g: fitted.model(method, g, param).direction(failure_of(space, c)).vector_
+            lambda c, g: fitted.model(method, r, g, param).direction(failure_of(space, c)).vector_,
+            r,
         )
 
     out: dict[str, Scorer] = {
         "remedy nearest": remedy("nearest"),
         "remedy ridge": remedy("ridge"),
         "remedy kind": remedy("kind"),
-        "no failure: closeness": lambda c, g: c.motions[DEFAULT_REP].closeness,
-        "no failure: generic fix": along(lambda c, g: fitted.generic(g)),
-        "ceiling: true category": along(lambda c, g: fitted.oracle(c.category, g)),
+        "no failure: closeness": lambda c, g: c.motions[rep].closeness,
+        "no failure: generic fix": along(lambda c, g: fitted.generic(rep, g)),
+        "ceiling: true category": along(lambda c, g: fitted.oracle(rep, c.category, g)),
     }
     if grid:
+        other: Representation = "hunk" if rep != "hunk" else "fragment"
+        for m in METHODS:
+            out[f"{m} ({other})"] = remedy(m, None, other)
         for k in (1, 3, 16, 32):
             out[f"nearest k={k}"] = remedy("nearest", k)
         for a in (0.1, 10.0, 100.0):
@@ -176,15 +184,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--holdout", nargs="+", choices=HOLDOUTS, default=list(HOLDOUTS))
     ap.add_argument("--grid", action="store_true", help="also nearest k and ridge alpha")
+    ap.add_argument(
+        "--representation",
+        choices=("hunk", "fragment"),
+        default=RemedyModel().representation,
+        help="of the remedy directions (default: RemedyModel's)",
+    )
     args = ap.parse_args(argv)
 
+    rep: Representation = args.representation
     emb = load_embedder()
     space = curated_space(embedder=emb)
     rows = sample_rows(space, args.per_category, args.seed, require_failure=True)
     cases: list[Case] = []
     t0 = time.perf_counter()
     for n, row in enumerate(rows, 1):
-        cases.append(prepare_case(space, row, emb, reps=(DEFAULT_REP,)))
+        cases.append(prepare_case(space, row, emb, reps=("hunk", "fragment")))
         if n % 10 == 0:
             print(
                 f"  {n}/{len(rows)} pairs prepared ({time.perf_counter() - t0:.0f} s)",
@@ -195,13 +210,14 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"# failure -> direction: {len(cases)} curated failure/fix pairs ({args.per_category}/category, "
         f"seed {args.seed}); candidates: rewrites + the true after (mean "
-        f"{np.mean([c.n for c in cases]):.1f}); score = cos(m, d) + {DEFAULT_CLOSENESS}·closeness"
+        f"{np.mean([c.n for c in cases]):.1f}); suggest's score m·d + {DEFAULT_CLOSENESS}·closeness, "
+        f"remedy directions in the {rep} representation"
     )
     for scheme in args.holdout:
         fitted = Fitted(space, emb, scheme)
         grp = group_of(space, scheme)
         results: dict[str, np.ndarray] = {}
-        for name, fn in scorers(space, fitted, args.grid).items():
+        for name, fn in scorers(space, fitted, rep, args.grid).items():
             results[name] = np.array(
                 [rank_metrics(fn(c, str(grp[c.row])), c.truth) for c in cases], dtype=np.float64
             )

@@ -11,11 +11,12 @@ Two parts, each a sub-command:
     project, never by row).  Rankings compared:
 
     - ``direction``  the :class:`~embedmotion.suggest.Ranker` score
-      ``cos(m, d) + w·closeness`` with the defaults of ``suggest``
+      ``m·d + w·closeness`` with the defaults of ``suggest`` (:meth:`Ranker.parts`)
     - ``nearest``    no direction: closeness only (the decoding view with
       ``alpha = 0``: the candidate nearest to the target wins)
-    - ``lexical``    the same formula on the lexical representation (hashed
-      token bags, no neural model) with a lexical direction fitted the same way
+    - ``lexical``    no neural model: ``cos(m, d) + w·closeness`` on hashed token
+      bags (the lexical representation), with a lexical direction fitted the
+      same way (the cosine is the best formula for it, see ``--grid``)
     - ``random``     the expectation of a random order
 
     Reported per category and overall: hit@1, hit@3 and MRR (ties broken at
@@ -66,8 +67,11 @@ from embedmotion.suggest import (
     DEFAULT_ALPHA,
     DEFAULT_CLOSENESS,
     MAX_CANDIDATES,
+    SUGGEST_REPRESENTATION,
     Motions,
+    Ranker,
     candidate_motions,
+    operator_families,
     suggest,
 )
 
@@ -75,7 +79,7 @@ REPS = ("hunk", "fragment", "diff")
 METHODS = ("mean", "contrast", "probe", "pca")
 WEIGHTS = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0)
 ALPHAS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
-DEFAULT_REP: Representation = "hunk"
+DEFAULT_REP: Representation = SUGGEST_REPRESENTATION  # type: ignore[assignment]
 
 
 # ------------------------------------------------------------------------------ sampling
@@ -160,13 +164,14 @@ def prepare_case(
     reps: Sequence[str] = REPS,
     limit: int = MAX_CANDIDATES,
     extra: Sequence[tuple[str, str]] = (),
+    families: Sequence[str] | None = None,
 ) -> Case:
     """Candidates for one curated edit (rewrites + ``extra`` + the true after) and their vectors."""
     r = space.frame.iloc[row]
     before, after = str(r["before_text"]), str(r["after_text"])
     lang = str(r["before_language"])
     try:
-        gen = [(c.text, "rewrites") for c in generate(before, lang, limit=limit)]
+        gen = [(c.text, "rewrites") for c in generate(before, lang, limit=limit, families=families)]
     except EmbedmotionError:
         gen = []
     seen = {_ws(before)}
@@ -272,6 +277,18 @@ Scorer = Callable[[Case], np.ndarray]
 def evaluate(cases: Sequence[Case], scorer: Scorer) -> np.ndarray:
     """(n_cases, 3) array of hit@1, hit@3, reciprocal rank."""
     return np.array([rank_metrics(scorer(c), c.truth) for c in cases], dtype=np.float64)
+
+
+def ranker_scorer(bank: DirectionBank, embedder: Embedder, rep: str, method: str) -> Scorer:
+    """suggest's own score (:meth:`embedmotion.suggest.Ranker.parts`, default weights)."""
+
+    def score(c: Case) -> np.ndarray:
+        d = Direction.from_vector(
+            bank.get(rep, method, c.category, c.project), provenance={"representation": rep}
+        )
+        return Ranker(embedder, d).parts(c.motions[rep])["score"]
+
+    return score
 
 
 def direction_scorer(bank: DirectionBank, rep: str, method: str, w: float) -> Scorer:
@@ -397,7 +414,7 @@ def grid_table(cases: Sequence[Case], bank: DirectionBank, split: dict[str, str]
         for w in (0.0, 0.1, 0.25):
             rows.append((f"ensemble {method:<8} cos  w={w:<4}", ensemble_scorer(bank, method, w)))
     for method in METHODS:
-        for w in (0.0, 0.1, DEFAULT_CLOSENESS, 1.0):
+        for w in dict.fromkeys((0.0, 0.1, DEFAULT_CLOSENESS, 1.0)):
             rows.append((f"lexical  {method:<8} cos  w={w:<4}", lexical_scorer(bank, method, w)))
     for rep in REPS:
         for method in ("mean", "contrast"):
@@ -427,6 +444,18 @@ def grid_table(cases: Sequence[Case], bank: DirectionBank, split: dict[str, str]
     best = max(scored, key=lambda x: (x[1][2], x[1][0]))
     lines.append(f"best on dev (MRR): {best[0].strip()}  -> test MRR {best[2][2]:.3f}")
     return lines
+
+
+def decoys(space: EditSpace, row: int, n: int) -> list[tuple[str, str]]:
+    """The after-versions of ``n`` curated edits of the same category from other projects:
+    unrelated code that lies far along the direction (what a closeness weight guards against)."""
+    if n <= 0:
+        return []
+    cats, groups = space.labels(), space.groups()
+    pool = np.flatnonzero((cats == cats[row]) & (groups != groups[row]))
+    rng = np.random.default_rng(row)
+    pick = rng.choice(pool, size=min(n, len(pool)), replace=False)
+    return [(str(space.frame["after_text"].iat[int(i)]), "decoy") for i in pick]
 
 
 def history_extra(
@@ -464,7 +493,9 @@ def run_accuracy(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     for n, row in enumerate(rows, 1):
         extra = history_extra(space, row, emb, bank) if use_history else []
-        cases.append(prepare_case(space, row, emb, reps=reps, extra=extra))
+        extra += decoys(space, row, args.decoys)
+        fam = operator_families(str(space.labels()[row])) if args.families == "auto" else None
+        cases.append(prepare_case(space, row, emb, reps=reps, extra=extra, families=fam))
         if n % 10 == 0:
             print(
                 f"  {n}/{len(rows)} edits prepared ({time.perf_counter() - t0:.0f} s)",
@@ -472,7 +503,7 @@ def run_accuracy(args: argparse.Namespace) -> int:
             )
     results = {
         f"direction {DEFAULT_REP}/{BUILTIN_METHOD}": evaluate(
-            cases, direction_scorer(bank, DEFAULT_REP, BUILTIN_METHOD, DEFAULT_CLOSENESS)
+            cases, ranker_scorer(bank, emb, DEFAULT_REP, BUILTIN_METHOD)
         ),
         "nearest (no direction)": evaluate(cases, nearest_scorer()),
         f"lexical/{BUILTIN_METHOD}": evaluate(
@@ -483,8 +514,10 @@ def run_accuracy(args: argparse.Namespace) -> int:
     n_cands = statistics.fmean(c.n for c in cases)
     print(
         f"# suggest accuracy: {len(cases)} curated edits ({args.per_category}/category, seed "
-        f"{args.seed}), held out by project; candidates: {args.sources} + the true after "
-        f"(mean {n_cands:.1f} per edit); w={DEFAULT_CLOSENESS}, alpha={DEFAULT_ALPHA}"
+        f"{args.seed}), held out by project; candidates: {args.sources} ({args.families} "
+        "operator families) + the true after "
+        f"(mean {n_cands:.1f} per edit), {args.decoys} decoys; suggest's score: m·d + "
+        f"{DEFAULT_CLOSENESS}·closeness ({DEFAULT_REP}, {BUILTIN_METHOD}), alpha={DEFAULT_ALPHA}"
     )
     print("\n".join(accuracy_table(cases, results)))
     if use_history:
@@ -614,6 +647,15 @@ def main(argv: list[str] | None = None) -> int:
         "--by-subkind", action="store_true", help="also break less-flaky down by sub-kind"
     )
     a.add_argument("--sources", default="rewrites", help="rewrites or rewrites,history")
+    a.add_argument(
+        "--families",
+        choices=("all", "auto"),
+        default="all",
+        help="all operators, or (auto) the category's family as suggest runs it",
+    )
+    a.add_argument(
+        "--decoys", type=int, default=0, help="add N unrelated same-category after-versions"
+    )
     lt = sub.add_parser("latency", help="suggest latency with a large history corpus")
     lt.add_argument("--n", type=int, default=100_000)
     lt.add_argument("--repeats", type=int, default=3)

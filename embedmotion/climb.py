@@ -73,12 +73,10 @@ and draws the accepted steps; the ``diagnosis`` row's vector is the arrow.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import json
 import os
 import random
-import re
 import shlex
 import shutil
 import tempfile
@@ -88,9 +86,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
-
-from .algebra import unit
+from .candidates import (
+    COLDER,
+    COLDER_NEUTRAL,
+    WARMER,
+    Candidate,
+    EmbeddingMemo,
+    direction_for,
+    families_for,
+    generate_candidates,
+    motion_of,
+    nudge,
+    rank_order,
+    score_candidates,
+    stable_failures,
+)
 from .errors import EmbedmotionError, InputError, UsageError, check_param
 from .sandbox import IGNORE, RunOutcome, run_tests, scratch_copy
 
@@ -98,31 +108,12 @@ if TYPE_CHECKING:
     from .embedding import Embedder
     from .failures import Failure
     from .fragments import Fragment
-    from .geometry import Direction, EditSpace
-    from .remedy import RemedyModel
+    from .geometry import Direction
 
 Strategy = Literal["direction", "nearest", "monkey"]
 STRATEGIES = ("direction", "nearest", "monkey")
-COLDER = 0.5  # how much of a worse candidate's motion is removed from the direction
-COLDER_NEUTRAL = 0.2  # the same for a candidate that changed nothing
-WARMER = 0.3  # how far the direction is pulled towards an accepted candidate's motion
-SUSPICION_WEIGHT = 0.2  # ranking bonus of the most suspect fragment (direction, nearest)
 MAX_SUSPECTS = 3
 MAX_CANDIDATES = 400  # per round, shared by the suspects
-#: Wrappers that make a method fragment parse on its own (JS/TS methods, Java members ...).
-WRAPPERS: dict[str, tuple[str, str]] = {
-    "javascript": ("class __Climb {\n", "\n}\n"),
-    "typescript": ("class __Climb {\n", "\n}\n"),
-    "tsx": ("class __Climb {\n", "\n}\n"),
-    "java": ("class __Climb {\n", "\n}\n"),
-    "cpp": ("struct __Climb {\n", "\n};\n"),
-    "rust": ("impl __Climb {\n", "\n}\n"),
-}
-_FAMILY_OF_CATEGORY = {
-    "null-safety": "null-safety",
-    "error-handling": "error-handling",
-    "resource-cleanup": "resource-cleanup",
-}
 
 
 # ------------------------------------------------------------------------------ results
@@ -211,232 +202,19 @@ def _sites(scratch: Path, target: str | None, failures: Sequence[Failure]) -> li
     ]
 
 
-# ------------------------------------------------------------------------------ candidates
-@dataclass
-class _Candidate:
-    site: int
-    text: str
-    operator: str
-    family: str
-    description: str
-    parts: dict[str, float] = field(default_factory=dict)
-
-
-def _generate(
-    text: str, language: str, families: Sequence[str] | None, limit: int
-) -> list[tuple[str, str, str, str]]:
-    """(text, operator, family, description) per candidate; wraps fragments that need it."""
-    from .rewrites import generate
-
-    try:
-        return [
-            (c.text, c.operator, c.family, c.description)
-            for c in generate(text, language, families=families, limit=limit)
-        ]
-    except UsageError:
-        raise
-    except EmbedmotionError:
-        pass
-    if language not in WRAPPERS:
-        return []
-    pre, suf = WRAPPERS[language]
-    try:
-        cands = generate(pre + text + suf, language, families=families, limit=limit)
-    except UsageError:
-        raise
-    except EmbedmotionError:
-        return []
-    out = []
-    for c in cands:
-        if c.text.startswith(pre) and c.text.endswith(suf):
-            inner = c.text[len(pre) : len(c.text) - len(suf)]
-            if inner != text:
-                out.append((inner, c.operator, c.family, c.description))
-    return out
-
-
-def _families(flaky: bool, failures: Sequence[Failure], language: str) -> list[str]:
-    """Operator families for the failures: ``less-flaky``, or ``repair`` plus the kind's family."""
-    from .remedy import kind_category
-    from .rewrites import operators_for
-
-    if flaky:
-        wanted = ["less-flaky"]
-    else:
-        wanted = ["repair"]
-        for f in failures:
-            fam = _FAMILY_OF_CATEGORY.get(kind_category(f) or "")
-            if fam and fam not in wanted:
-                wanted.append(fam)
-    try:
-        have = {op.family for op in operators_for(language)}
-    except EmbedmotionError:
-        return wanted
-    return [f for f in wanted if f in have] or wanted
-
-
-# ------------------------------------------------------------------------------ embedding
-class _Memo:
-    """An in-memory memo in front of an embedder: the loop re-scores the same texts."""
-
-    def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
-        self.model_id = inner.model_id
-        self.fingerprint = inner.fingerprint
-        self.dimension = inner.dimension
-        self._memo: dict[tuple[str, bool], np.ndarray] = {}
-
-    def encode(
-        self,
-        texts: Sequence[str],
-        *,
-        batch_size: int = 32,
-        show_progress_bar: bool | None = None,
-        normalize: bool = True,
-    ) -> np.ndarray:
-        todo = [t for t in dict.fromkeys(texts) if (t, normalize) not in self._memo]
-        if todo:
-            V = self.inner.encode(
-                todo, batch_size=batch_size, show_progress_bar=False, normalize=normalize
-            )
-            for t, v in zip(todo, V):
-                self._memo[(t, normalize)] = np.asarray(v, dtype=np.float32)
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.stack([self._memo[(t, normalize)] for t in texts])
-
-
-_SPACES: dict[str, tuple[Any, EditSpace]] = {}
-_REMEDIES: dict[str, tuple[Any, RemedyModel]] = {}
-
-
-def _key(emb: Any) -> str:
-    return f"{id(emb)}:{emb.fingerprint}"  # the caches hold emb: its id is not reused
-
-
-def _curated(emb: Any) -> EditSpace:
-    key = _key(emb)
-    if key not in _SPACES:
-        from .directions import curated_space
-
-        _SPACES[key] = (emb, curated_space(embedder=emb))
-    return _SPACES[key][1]
-
-
-def _direction(flaky: bool, failures: Sequence[Failure], emb: Any) -> Direction:
-    """``less-flaky`` for a flaky suite, else the remedy direction of the failures."""
-    from .geometry import Direction
-    from .remedy import RemedyModel, direction_for_failures
-
-    emb = getattr(emb, "inner", emb)  # cached per embedder, not per climb's memo
-    space = _curated(emb)
-    if flaky or not failures:
-        label = "less-flaky" if flaky else "bugfix"
-        d = Direction("contrast", name=label).fit(space, label=label)
-        d.provenance_.update({"source": "curated", "name": label})
-        return d
-    key = _key(emb)
-    if key not in _REMEDIES:
-        _REMEDIES[key] = (emb, RemedyModel(method="nearest").fit(space, embedder=emb))
-    return direction_for_failures(list(failures)[:5], model=_REMEDIES[key][1])
-
-
-_ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
-_DURATION = re.compile(r"\b\d+(\.\d+)?\s?(ms|s)\b")
-
-
-def _stable(failures: Sequence[Failure], scratch: Path) -> list[Failure]:
-    """The failures without what changes from run to run (scratch paths, addresses, timings).
-
-    Their text is embedded into the direction: the same failure must give the same one.
-    """
-    prefixes = sorted(
-        {str(scratch) + os.sep, str(scratch.resolve()) + os.sep}, key=len, reverse=True
-    )
-
-    def clean(text: str) -> str:
-        for p in prefixes:
-            text = text.replace(p, "")
-        return _DURATION.sub("<t>", _ADDRESS.sub("0x…", text))
-
-    return [
-        dataclasses.replace(f, message=clean(f.message), raw=clean(f.raw), id="") for f in failures
-    ]
-
-
-def _motion(before: str, after: str, emb: Any) -> np.ndarray:
-    from .edits import Edit
-    from .fragments import Fragment
-
-    hb, ha = Edit(Fragment.from_text(before), Fragment.from_text(after), "modified").hunk_texts(2)
-    vb, va = emb.encode([hb, ha], normalize=True)
-    return unit(va - vb)
-
-
-def _nudge(direction: Direction, motion: np.ndarray, weight: float, event: str) -> Direction:
-    """Pull the direction towards ``motion`` (weight > 0) or remove part of it (weight < 0)."""
-    from .geometry import Direction as D
-
-    d = direction.vector_
-    if weight < 0:
-        along = float(d @ motion)
-        if along <= 0:
-            return direction
-        v = d + weight * along * motion
-    else:
-        v = d + weight * motion
-    if not np.isfinite(v).all() or float(np.linalg.norm(v)) < 1e-6:
-        return direction
-    prov: dict[str, Any] = dict(direction.provenance_)
-    prov[event] = int(prov.get(event) or 0) + 1
-    return D.from_vector(unit(v), provenance=prov)
-
-
-def _score(
-    cands: list[_Candidate], sites: list[_Site], direction: Direction | None, emb: Any
-) -> None:
-    """Fill the candidates' score parts (``direction``: the Ranker's; else closeness only)."""
-    from .suggest import Ranker
-
-    for s, site in enumerate(sites):
-        mine = [c for c in cands if c.site == s]
-        if not mine:
-            continue
-        texts = [c.text for c in mine]
-        if direction is not None:
-            rows = Ranker(emb, direction).score(site.text, texts)
-        else:
-            V = emb.encode([site.text, *texts], normalize=True)
-            rows = [{"closeness": float(v @ V[0])} for v in V[1:]]
-        for c, row in zip(mine, rows):
-            c.parts = {k: round(float(v), 6) for k, v in row.items()}
-            c.parts["suspicion"] = round(site.suspicion, 6)
-
-
-def _order(cands: list[_Candidate], idx: list[int], strategy: str) -> list[int]:
-    def key(i: int) -> tuple[float, int]:
-        p = cands[i].parts
-        base = (
-            p.get("score", p.get("closeness", 0.0))
-            if strategy == "direction"
-            else p.get("closeness", 0.0)
-        )
-        return (-(base + SUSPICION_WEIGHT * p.get("suspicion", 0.0)), i)
-
-    return sorted(idx, key=key)
-
-
 # ------------------------------------------------------------------------------ the loop
 def _pool(
     sites: list[_Site], families: Sequence[str] | None, tried: set[tuple[int, str]]
-) -> list[_Candidate]:
+) -> list[Candidate]:
     """Every untried candidate of every site (the same list whatever the strategy)."""
     per_site = max(60, MAX_CANDIDATES // max(1, len(sites)))
-    out: list[_Candidate] = []
+    out: list[Candidate] = []
     for s, site in enumerate(sites):
-        for text, op, fam, desc in _generate(site.text, site.frag.language, families, per_site):
+        for text, op, fam, desc in generate_candidates(
+            site.text, site.frag.language, families, per_site
+        ):
             if (s, text) not in tried and text.strip() != site.text.strip():
-                out.append(_Candidate(s, text, op, fam, desc))
+                out.append(Candidate(s, text, op, fam, desc))
     return out
 
 
@@ -553,6 +331,13 @@ class _Loop:
     def diagnose(self) -> tuple[RunOutcome, bool]:
         """Baseline and reruns: (the failing run to start from, green already?)."""
         first = self.test("baseline")
+        if first.returncode in (126, 127):  # the shell could not start the command
+            tail = first.log.strip().splitlines()[-1:] or [""]
+            raise UsageError(
+                f"The test command {self.command!r} did not start: {tail[0]}",
+                fix="Check the command (it runs from the project root, with this "
+                "Python's bin folder first on PATH).",
+            )
         seen = [first]
         for _ in range(self.reruns - 1):
             if not self.has_budget():
@@ -578,11 +363,13 @@ class _Loop:
         """Suspects, families and direction; returns the families."""
         self.sites = _sites(self.scratch, target, base.records)
         language = self.sites[0].frag.language
-        fams = families if families is not None else _families(self.flaky, base.records, language)
-        self.emb = _Memo(embedder if embedder is not None else _default_embedder())
+        fams = (
+            families if families is not None else families_for(self.flaky, base.records, language)
+        )
+        self.emb = EmbeddingMemo(embedder if embedder is not None else _default_embedder())
         try:
-            failures = _stable(base.records, self.scratch)
-            self.direction = _direction(self.flaky, failures, self.emb)
+            failures = stable_failures(base.records, self.scratch)
+            self.direction = direction_for(self.flaky, failures, self.emb)
         except EmbedmotionError as exc:
             self.log({"event": "warning", "message": f"no direction: {exc}"})
         d = self.direction
@@ -606,17 +393,20 @@ class _Loop:
         )
         return fams
 
-    def rank(self, cands: list[_Candidate], rng: random.Random) -> list[int]:
+    def _bases(self) -> list[tuple[str, float]]:
+        return [(s.text, s.suspicion) for s in self.sites]
+
+    def rank(self, cands: list[Candidate], rng: random.Random) -> list[int]:
         idx = list(range(len(cands)))
         if self.strategy == "monkey":  # ranks nothing, so embeds nothing (its wall time is honest)
             rng.shuffle(idx)
             return idx
         d = self.direction if self.strategy == "direction" else None  # nearest: no direction
-        _score(cands, self.sites, d, self.emb)
-        return _order(cands, idx, self.strategy)
+        score_candidates(cands, self._bases(), d, self.emb)
+        return rank_order(cands, idx, self.strategy)
 
     def attempt(
-        self, cands: list[_Candidate], i: int, rank: int, round_: int, base: RunOutcome
+        self, cands: list[Candidate], i: int, rank: int, round_: int, base: RunOutcome
     ) -> tuple[str, RunOutcome]:
         """Try candidate ``i``: write it, test it, log it; keep it if green or warmer."""
         cand = cands[i]
@@ -664,8 +454,8 @@ class _Loop:
         if self.direction is not None and self.strategy == "direction" and verdict != "green":
             weight = {"warmer": WARMER, "neutral": -COLDER_NEUTRAL}.get(verdict, -COLDER)
             event = "warmer" if weight > 0 else "colder"
-            self.direction = _nudge(
-                self.direction, _motion(before, cand.text, self.emb), weight, event
+            self.direction = nudge(
+                self.direction, motion_of(before, cand.text, self.emb), weight, event
             )
         return verdict, res
 
@@ -720,8 +510,8 @@ class _Loop:
                     base, warmer = res, True
                 elif self.direction is not None and self.strategy == "direction":
                     rest = [cands[j] for j in idx]
-                    _score(rest, self.sites, self.direction, self.emb)
-                    idx = _order(cands, idx, "direction")
+                    score_candidates(rest, self._bases(), self.direction, self.emb)
+                    idx = rank_order(cands, idx, "direction")
             if not warmer:
                 break
         if time.perf_counter() - self.t0 >= self.wall_time:

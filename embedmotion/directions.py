@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 DIRECTIONS_ENV = "EMBEDMOTION_DIRECTIONS"
 DEFAULT_STORE = Path(".embedmotion") / "directions"
-BUILTIN_METHOD = "contrast"
+BUILTIN_METHOD = "mean"  # chosen on benchmarks/bench_suggest.py (see embedmotion.suggest)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$")
 
 

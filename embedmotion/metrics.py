@@ -498,17 +498,20 @@ def evaluate(
                 "chance_nmi": cu["chance_nmi"],
             }
         )
-    an = analogy_transfer(space, labels=labs, random_state=random_state, group_by=group_by)
     report = Report(
         rows=rows,
         title=f"edit geometry ({len(space)} edits, model {space.model_id or '?'}, "
         f"split by {group_by})",
     )
-    report.notes.append(
-        f"analogy (n={an['n']}): offset hit@1 {an['offset_hit1']:.3f} / MRR {an['offset_mrr']:.3f}; "
-        f"no-offset control hit@1 {an['no_offset_hit1']:.3f} / MRR {an['no_offset_mrr']:.3f}; "
-        f"lexical offset hit@1 {an['lexical_offset_hit1']:.3f} / MRR {an['lexical_offset_mrr']:.3f}"
-    )
+    if space.embedder is None:
+        report.notes.append("analogy: skipped (the space has no embedder to embed candidates)")
+    else:
+        an = analogy_transfer(space, labels=labs, random_state=random_state, group_by=group_by)
+        report.notes.append(
+            f"analogy (n={an['n']}): offset hit@1 {an['offset_hit1']:.3f} / MRR {an['offset_mrr']:.3f}; "
+            f"no-offset control hit@1 {an['no_offset_hit1']:.3f} / MRR {an['no_offset_mrr']:.3f}; "
+            f"lexical offset hit@1 {an['lexical_offset_hit1']:.3f} / MRR {an['lexical_offset_mrr']:.3f}"
+        )
     report.notes.append(
         "AUCs are out-of-group (fit on other groups), CIs are 95% bootstrap, p is a "
         "one-sided permutation p-value of the first method's AUC."

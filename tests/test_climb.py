@@ -328,6 +328,7 @@ def test_cli_climb_json_apply_and_exit_codes(default_embedder, tmp_path, monkeyp
         ["climb", str(root), "--test", PYTEST, "--strategy", "lucky"],
         ["climb", str(root), "--test", PYTEST, "--target", "src/missing.py"],
         ["climb", str(root)],
+        ["climb", str(root), "--test", "no-such-command-embedmotion"],
     ):
         res = runner.invoke(app, bad)
         assert res.exit_code == 2, (bad, res.output)

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from embedmotion.errors import LanguageError, UsageError
 from embedmotion.geometry import Direction
-from embedmotion.suggest import Ranker, suggest, transfer_edit
+from embedmotion.suggest import DEFAULT_CLOSENESS, Ranker, suggest, transfer_edit
 
 FLAKY = '''def test_report_is_written(tmp_path):
     start_export(tmp_path / "out.csv")
@@ -44,7 +44,9 @@ def test_user_candidates_ranked_as_documented(less_flaky, default_embedder) -> N
     assert [s.text for s in res.suggestions][0] == WAIT
     assert len(res.suggestions) == 3
     for s in res.suggestions:
-        assert s.score == pytest.approx(s.parts["align"] + 0.25 * s.parts["closeness"], abs=1e-6)
+        assert s.score == pytest.approx(
+            s.parts["align"] + DEFAULT_CLOSENESS * s.parts["closeness"], abs=1e-6
+        )
         assert s.source == "user" and s.diff.startswith("--- a/")
     scores = [s.score for s in res.suggestions]
     assert scores == sorted(scores, reverse=True)
@@ -67,7 +69,8 @@ def test_ranker_parts_match_geometry(less_flaky, default_embedder) -> None:
     hb, ha = Edit(Fragment.from_text(FLAKY), Fragment.from_text(WAIT), "modified").hunk_texts(context=2)
     vb, va = default_embedder.encode([hb, ha])
     m = va - vb
-    assert parts["align"] == pytest.approx(float(m @ less_flaky.vector_ / np.linalg.norm(m)), abs=1e-5)
+    assert parts["align"] == pytest.approx(float(m @ less_flaky.vector_), abs=1e-5)
+    assert parts["cosine"] == pytest.approx(float(m @ less_flaky.vector_ / np.linalg.norm(m)), abs=1e-5)
 
 
 def test_transfer_edit_reindents_and_applies() -> None:
