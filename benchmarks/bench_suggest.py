@@ -607,16 +607,21 @@ def run_latency(args: argparse.Namespace) -> int:
     cands = [[c.text for c in generate(t, lang, limit=MAX_CANDIDATES)] for t, lang in targets]
     warm: list[float] = []
     hist: list[float] = []
+    scan: list[float] = []
     rew: list[float] = []
     cold: list[float] = []
     rank_cold: list[float] = []
     for (t, lang), cs in zip(targets, cands):
         warm += _time(partial(call, t, lang), args.repeats)
         hist += _time(partial(_history, t, lang, d, big, emb, n_exemplars=3), args.repeats)
+        scan += _time(
+            partial(_history, t, lang, d, big, emb, n_exemplars=3, n_transfer=0), args.repeats
+        )
         rew += _time(partial(generate, t, lang, limit=MAX_CANDIDATES), args.repeats)
         cold += _time(partial(call, t, lang, raw), 1)
         rank_cold += _time(partial(Ranker(raw, d).score, t, cs), 1)
     n_c = statistics.fmean(len(c) for c in cands)
+    n_sug = statistics.fmean(call(t, lang).considered for t, lang in targets)
 
     def ms(xs: list[float]) -> str:
         return f"median {1000 * statistics.median(xs):8.1f} ms   max {1000 * max(xs):8.1f} ms"
@@ -628,9 +633,10 @@ def run_latency(args: argparse.Namespace) -> int:
     print(f"first call (index build + warm-up)     {t_warm:8.1f} s")
     print(f"suggest, embeddings cached            {ms(warm)}")
     print(f"  history scan + transfer              {ms(hist)}")
+    print(f"  history scan alone                   {ms(scan)}")
     print(f"  rewrites (generate)                  {ms(rew)}")
-    print(f"suggest, embeddings not cached        {ms(cold)}")
-    print(f"  ranking alone, not cached ({n_c:.0f} cands) {ms(rank_cold)}")
+    print(f"suggest, embeddings not cached        {ms(cold)}   ({n_sug:.0f} candidates)")
+    print(f"ranking every operator's candidates ({n_c:.0f}), not cached {ms(rank_cold)}")
     return 0
 
 

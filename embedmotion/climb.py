@@ -575,35 +575,11 @@ def climb(
     the new base; ``memory_mb``: address-space limit of a test run (0: none);
     ``callback``: called with every trace row as it happens (progress display).
     """
-    check_param(strategy in STRATEGIES, "strategy", "climb", f"one of {STRATEGIES}", strategy)
+    check_param(wall_time > 0, "wall_time", "climb", "a positive number of seconds", wall_time)
     for name, value in (("budget", budget), ("reruns", reruns), ("max_rounds", max_rounds)):
         ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
         check_param(ok, name, "climb", "a positive integer", value)
-    check_param(timeout > 0, "timeout", "climb", "a positive number of seconds", timeout)
-    check_param(wall_time > 0, "wall_time", "climb", "a positive number of seconds", wall_time)
-    root = Path(project)
-    if not root.is_dir():
-        raise UsageError(f"{root} is not a directory.", fix="Pass the project's root directory.")
-    if not test_command.strip():
-        raise UsageError(
-            "climb needs a test command.", fix='e.g. --test "python -m pytest -q tests"'
-        )
-    try:
-        shlex.split(test_command)
-    except ValueError as exc:
-        raise UsageError(
-            f"Cannot read the test command {test_command!r}: {exc}.", fix="Check its quotes."
-        ) from None
-    if target and not (root / target.partition("::")[0]).is_file():
-        raise UsageError(
-            f"--target {target}: no file {target.partition('::')[0]} in {root}.",
-            fix="Give FILE or FILE::qualified.name, relative to the project root.",
-        )
-    fams = None if families is None else list(families)
-    if fams is not None:
-        from .rewrites import operators_for
-
-        operators_for("python", fams)  # a clear error for an unknown family name
+    root, fams = _checked(project, test_command, target, strategy, timeout, families)
     scratch = scratch_copy(root)
     trace_fh = None
     try:
@@ -652,6 +628,105 @@ def climb(
     finally:
         if trace_fh is not None:
             trace_fh.close()
+        shutil.rmtree(scratch.parent, ignore_errors=True)
+
+
+def _checked(
+    project: str | os.PathLike[str],
+    test_command: str,
+    target: str | None,
+    strategy: str,
+    timeout: float,
+    families: Iterable[str] | None,
+) -> tuple[Path, list[str] | None]:
+    """Clear errors for bad arguments, before anything runs."""
+    check_param(strategy in STRATEGIES, "strategy", "climb", f"one of {STRATEGIES}", strategy)
+    check_param(timeout > 0, "timeout", "climb", "a positive number of seconds", timeout)
+    root = Path(project)
+    if not root.is_dir():
+        raise UsageError(f"{root} is not a directory.", fix="Pass the project's root directory.")
+    if not test_command.strip():
+        raise UsageError(
+            "climb needs a test command.", fix='e.g. --test "python -m pytest -q tests"'
+        )
+    try:
+        shlex.split(test_command)
+    except ValueError as exc:
+        raise UsageError(
+            f"Cannot read the test command {test_command!r}: {exc}.", fix="Check its quotes."
+        ) from None
+    if target and not (root / target.partition("::")[0]).is_file():
+        raise UsageError(
+            f"--target {target}: no file {target.partition('::')[0]} in {root}.",
+            fix="Give FILE or FILE::qualified.name, relative to the project root.",
+        )
+    fams = None if families is None else list(families)
+    if fams is not None:
+        from .rewrites import operators_for
+
+        operators_for("python", fams)  # a clear error for an unknown family name
+    return root, fams
+
+
+def plan(
+    project: str | os.PathLike[str],
+    test_command: str,
+    *,
+    target: str | None = None,
+    strategy: Strategy = "direction",
+    seed: int = 0,
+    timeout: float = 60.0,
+    families: Iterable[str] | None = None,
+    embedder: Embedder | None = None,
+    memory_mb: int = 4096,
+) -> list[dict[str, Any]]:
+    """The candidates :func:`climb` would try first, in its order — without trying them.
+
+    One test run (the baseline, in a scratch copy), then the first round's pool,
+    ranked by ``strategy``: per candidate its ``rank``, ``target``, ``operator``,
+    ``family``, ``description``, ``text``, ``diff`` and score ``parts``.  Empty
+    when the tests already pass.  (No reruns: a flaky suite is not recognised.)
+    """
+    root, fams = _checked(project, test_command, target, strategy, timeout, families)
+    scratch = scratch_copy(root)
+    try:
+        loop = _Loop(
+            root,
+            scratch,
+            test_command,
+            strategy,
+            budget=1,
+            wall_time=float("inf"),
+            seed=seed,
+            timeout=timeout,
+            reruns=1,
+            memory_mb=memory_mb,
+            trace=None,
+        )
+        base, green = loop.diagnose()
+        if green:
+            return []
+        fams = loop.prepare(base, target, fams, embedder)
+        cands = _pool(loop.sites, fams, set())
+        if not cands and families is None:
+            cands = _pool(loop.sites, None, set())
+        out = []
+        for rank, i in enumerate(loop.rank(cands, random.Random(seed)), 1):
+            c, site = cands[i], loop.sites[cands[i].site]
+            out.append(
+                {
+                    "rank": rank,
+                    "target": site.ref,
+                    "operator": c.operator,
+                    "family": c.family,
+                    "description": c.description,
+                    "text": c.text,
+                    "diff": _unified(site.text, c.text, site.rel),
+                    "parts": c.parts,
+                }
+            )
+        return out
+    finally:
         shutil.rmtree(scratch.parent, ignore_errors=True)
 
 
@@ -724,5 +799,6 @@ __all__ = [
     "Strategy",
     "apply_result",
     "climb",
+    "plan",
     "run_tests",
 ]

@@ -12,9 +12,12 @@ where they move the code in embedding space::
 Candidates come from pluggable **sources**:
 
 ``rewrites``  tree-sitter rewrite operators (:mod:`embedmotion.rewrites`) — seed the
-              RNG, wait instead of sleeping, add a timeout, narrow an except, ...
+              RNG, wait instead of sleeping, add a timeout, narrow an except, ...;
+              a built-in direction runs its own operator family by default
+              (:func:`operator_families`), any other direction runs them all
 ``history``   edits of a corpus (default: the curated corpus) whose motion aligns
-              with the direction and whose *before* resembles the target; each is
+              with the direction and whose *before* resembles the target (two
+              matrix-vector products over the corpus: milliseconds at 100k edits); each is
               shown as an exemplar, and where its diff transfers onto the target
               (a fuzzy, indentation-aware patch of the changed lines) the
               transferred version becomes a candidate

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 import embedmotion.cli_climb  # noqa: F401  (registers the command)
 from embedmotion.cli import app
-from embedmotion.climb import ClimbResult, apply_result, climb, run_tests
+from embedmotion.climb import ClimbResult, apply_result, climb, plan, run_tests
 from embedmotion.errors import UsageError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -152,6 +152,11 @@ def test_strategies_share_candidates_and_are_reproducible(default_embedder, tmp_
     assert pools["m0"] != pools["m1"]
     again = climb(root, PYTEST, strategy="direction", seed=5, **kw)  # type: ignore[arg-type]
     assert _pool(again) == pools["d"]  # the seed only moves the monkey
+    # plan: the same first round, ranked, without trying anything
+    planned = plan(root, PYTEST, target=kw["target"], embedder=default_embedder)
+    assert [c["rank"] for c in planned] == list(range(1, len(pools["d"]) + 1))
+    assert planned[0]["text"] == _attempts(runs["d"])[0][1]
+    assert planned[0]["parts"]["score"] >= planned[-1]["parts"]["score"]
     assert all(r.test_runs <= 2 for r in runs.values())
     with pytest.raises(UsageError, match="strategy"):
         climb(root, PYTEST, strategy="lucky", **kw)  # type: ignore[arg-type]
