@@ -137,7 +137,7 @@ def test_every_method_gives_a_unit_direction_with_provenance(models) -> None:
         assert float(np.linalg.norm(d.vector_)) == pytest.approx(1.0, abs=1e-5)
         prov = d.provenance_
         assert prov["method"] == f"remedy:{method}"
-        assert prov["representation"] == "hunk"
+        assert prov["representation"] == model.representation == "fragment"
         assert "NullPointerException" in prov["failure"]
     near = models["nearest"].direction(failure).provenance_
     assert len(near["neighbours"]) == models["nearest"].k
