@@ -90,6 +90,29 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.unlink(tmp)
 
 
+
+def _new_manifest(
+    embedder: Embedder, model: str | None, index_kind: str, *, root: str | None = None,
+    languages: list[str] | None = None, max_bytes: int | None = None,
+) -> dict[str, Any]:
+    """The manifest of a new, empty corpus (generation 0: nothing written yet)."""
+    return {
+        "format": FORMAT,
+        "schema": SCHEMA_VERSION,
+        "generation": 0,
+        "created": _now(),
+        "model": {"spec": model or "default", "id": embedder.model_id,
+                  "fingerprint": embedder.fingerprint},
+        "dimension": int(embedder.dimension),
+        "index_kind": index_kind,
+        "root": root,
+        "languages": languages,
+        "max_bytes": max_bytes,
+        "counts": {"fragments": 0},
+        "files": {},
+        "extra": {},
+    }
+
 def fragments_to_frame(fragments: Sequence[Fragment]) -> pd.DataFrame:
     rows = [f.to_dict() for f in fragments]
     df = pd.DataFrame(rows, columns=FRAGMENT_COLUMNS)
@@ -165,25 +188,10 @@ class Corpus:
 
             embedder = load_embedder(model)
         path.mkdir(parents=True, exist_ok=True)
-        manifest: dict[str, Any] = {
-            "format": FORMAT,
-            "schema": SCHEMA_VERSION,
-            "generation": 0,
-            "created": _now(),
-            "model": {
-                "spec": model or "default",
-                "id": embedder.model_id,
-                "fingerprint": embedder.fingerprint,
-            },
-            "dimension": int(embedder.dimension),
-            "index_kind": index_kind,
-            "root": str(Path(root).resolve()),
-            "languages": list(languages) if languages else None,
-            "max_bytes": max_bytes,
-            "counts": {"fragments": 0},
-            "files": {},
-            "extra": {},
-        }
+        manifest = _new_manifest(
+            embedder, model, index_kind, root=str(Path(root).resolve()),
+            languages=list(languages) if languages else None, max_bytes=max_bytes,
+        )
         corpus = cls(path, manifest, embedder)
         corpus.update(
             root, languages=languages, max_bytes=max_bytes, show_progress_bar=show_progress_bar
@@ -278,25 +286,7 @@ class Corpus:
 
             embedder = load_embedder(model)
         path.mkdir(parents=True, exist_ok=True)
-        manifest: dict[str, Any] = {
-            "format": FORMAT,
-            "schema": SCHEMA_VERSION,
-            "generation": 0,
-            "created": _now(),
-            "model": {
-                "spec": model or "default",
-                "id": embedder.model_id,
-                "fingerprint": embedder.fingerprint,
-            },
-            "dimension": int(embedder.dimension),
-            "index_kind": index_kind,
-            "root": None,
-            "languages": None,
-            "max_bytes": None,
-            "counts": {"fragments": 0},
-            "files": {},
-            "extra": {},
-        }
+        manifest = _new_manifest(embedder, model, index_kind)
         corpus = cls(path, manifest, embedder)
         corpus._commit(
             {"fragments": fragments_to_frame([])},
