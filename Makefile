@@ -1,5 +1,6 @@
 # Two commands a newcomer needs (both create the environment first):
-#   make demo   index this repository's own source and show the fragments most similar to one of them
+#   make demo   rank candidate changes for a flaky test along the built-in less-flaky direction,
+#               then index this repository's own source and show the fragments most similar to one
 #   make test   lint, type-check and run the whole test suite
 PY ?= python3
 VENV ?= .venv
@@ -19,6 +20,7 @@ $(STAMP): pyproject.toml
 env: $(STAMP)
 
 demo: $(STAMP)
+	$(BIN)/embedmotion suggest examples/test_report_export.py::test_report_is_exported --direction less-flaky -k 3
 	$(BIN)/embedmotion index . --corpus .embedmotion/demo
 	$(BIN)/embedmotion similar 'embedmotion/corpus.py::Corpus.most_similar' --corpus .embedmotion/demo --topn 8
 

@@ -173,7 +173,8 @@ class RemedyModel:
 
     Fitted attributes: ``failure_vectors_`` (embedded failure texts),
     ``fix_vectors_`` (their fixing edits' vectors), ``categories_``,
-    ``coef_`` (``ridge``), ``space_`` (the pairs' :class:`EditSpace`).
+    ``coef_`` (``ridge``), ``space_`` (the pairs' :class:`EditSpace`),
+    ``train_mask_`` (the edits ``kind`` may fit its category direction on).
     """
 
     def __init__(
@@ -207,6 +208,14 @@ class RemedyModel:
             isinstance(self.k, int) and self.k > 0, "k", "RemedyModel", "a positive integer", self.k
         )
         check_param(self.alpha > 0, "alpha", "RemedyModel", "a positive number", self.alpha)
+        reps = ("fragment", "hunk", "diff")
+        check_param(
+            self.representation in reps,
+            "representation",
+            "RemedyModel",
+            f"one of {reps}",
+            self.representation,
+        )
         if space is None:
             from .directions import curated_space
 

@@ -185,6 +185,8 @@ def test_bad_use(curated_space, default_embedder) -> None:
         RemedyModel("psychic").fit(curated_space, embedder=default_embedder)  # type: ignore[arg-type]
     with pytest.raises(UsageError, match="'k' parameter"):
         RemedyModel("nearest", k=0).fit(curated_space, embedder=default_embedder)
+    with pytest.raises(UsageError, match="'representation' parameter"):
+        RemedyModel(representation="lexical").fit(curated_space, embedder=default_embedder)
     with pytest.raises(UsageError, match="'mask' parameter"):
         RemedyModel().fit(curated_space, embedder=default_embedder, mask=np.ones(3, dtype=bool))
     with pytest.raises(UsageError, match="at least two"):
