@@ -33,7 +33,7 @@ TEST_CACHE ?= .embedmotion/test-cache
 
 test: $(STAMP) lint
 	HF_HUB_OFFLINE=1 EMBEDMOTION_TEST_CACHE=$(TEST_CACHE) EMBEDMOTION_CACHE_DIR=$(TEST_CACHE) \
-	  $(BIN)/python -m pytest -q -p no:cacheprovider tests --nbmake notebooks/*.ipynb
+	  $(BIN)/python -m pytest -q -p no:cacheprovider tests --nbmake --nbmake-timeout=1800 notebooks/*.ipynb
 
 bench: $(STAMP)
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
