@@ -22,13 +22,14 @@ Directions live in the ``fragment`` representation by default, like
 :func:`~embedmotion.suggest.suggest`'s built-in ones.  On 80 held-out curated
 failures (``benchmarks/bench_remedy.py``: candidates = the rewrites of the
 failing code + the developer's fix, ranked with suggest's score) the fix's MRR is
-0.49 (``nearest``), 0.58 (``ridge``), 0.58 (``kind``) against 0.51 for one
+0.51 (``nearest``), 0.58 (``ridge``), 0.58 (``kind``) against 0.51 for one
 generic fix direction (no failure read at all), 0.07 for closeness alone and
-0.14 for a random order, when the project is held out; 0.47 / 0.52 / 0.50 vs
-0.49 when the whole category × language is.  So the failure text adds little
-over "this needs a fix" yet; the true category's direction (0.65) is the
-ceiling for ``kind``, whose rules name the right category for 56% of the
-curated failures (a flaky test's assertion often looks like a bug).
+0.14 for a random order when the project is held out; 0.47 / 0.52 / 0.50 vs
+0.49 when the whole category × language is.  The failure text adds little over
+"this needs a fix" yet (the intervals overlap); the true category's direction
+(0.65) is the ceiling for ``kind``, whose rules name the right category for 56%
+of the curated failures (a flaky test's assertion often looks like a bug).
+``k`` and ``alpha`` were picked on the same sample (k ∈ 1..32, alpha ∈ 0.1..100).
 
 Usage::
 
