@@ -311,4 +311,4 @@ if __name__ == "__main__":
     main()
 
 # registers the edit, geometry and suggest commands on `app`
-from . import cli_edits, cli_failures, cli_plot, cli_suggest
+from . import cli_climb, cli_edits, cli_failures, cli_plot, cli_suggest
